@@ -1,0 +1,57 @@
+"""The app factory: one Dispatcher wired with storage, middlewares, routers and dialogs."""
+from collections.abc import Callable
+from datetime import datetime
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram_dialog import setup_dialogs
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.commands import CommandMenus
+from bot.fsm_storage import DatabaseStorage
+from bot.i18n import LocaleMiddleware, build_i18n
+from bot.isolation import DatabaseEventIsolation
+from bot.middlewares import DbSessionMiddleware, ViewerMiddleware
+from bot.settings import Settings
+from dialogs.family_menu import family_menu_dialog
+from dialogs.language import language_dialog
+from dialogs.staff_menu import staff_menu_dialog
+from handlers import commands, consent, errors, fallback
+from storage.types import utc_now
+
+
+def build_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_base_url))
+    # Plain text: names typed by people may contain < or &, which HTML parse mode would reject.
+    return Bot(token=settings.require_token(), session=session, default=DefaultBotProperties(parse_mode=None))
+
+
+def build_dispatcher(
+    *,
+    settings: Settings,
+    engine: AsyncEngine,
+    session_factory: async_sessionmaker,
+    clock: Callable[[], datetime] = utc_now,
+) -> Dispatcher:
+    i18n = build_i18n(settings.default_locale)
+    isolation = DatabaseEventIsolation(engine)
+    dispatcher = Dispatcher(
+        storage=DatabaseStorage(session_factory),
+        events_isolation=isolation,
+        clock=clock,
+        settings=settings,
+        command_menus=CommandMenus(i18n),
+    )
+    locale = LocaleMiddleware(i18n)
+    for observer in (dispatcher.update, dispatcher.errors):
+        observer.outer_middleware(DbSessionMiddleware(session_factory))
+        observer.outer_middleware(ViewerMiddleware())
+        observer.outer_middleware(locale)
+
+    dispatcher.include_routers(errors.build_router(), commands.build_router(), consent.build_router())
+    dispatcher.include_routers(staff_menu_dialog(), family_menu_dialog(), language_dialog())
+    dispatcher.include_router(fallback.build_router())
+    setup_dialogs(dispatcher, events_isolation=isolation)
+    return dispatcher

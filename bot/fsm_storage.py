@@ -1,0 +1,37 @@
+"""aiogram FSM storage on our own database table, shared by every worker and kept across restarts."""
+from typing import Any, Mapping
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from storage import fsm_repo
+from storage.session_scope import session_scope
+
+
+class DatabaseStorage(BaseStorage):
+    def __init__(self, session_factory: async_sessionmaker, key_builder: KeyBuilder | None = None):
+        self._factory = session_factory
+        self._keys = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        name = state.state if isinstance(state, State) else state
+        async with session_scope(self._factory) as session:
+            await fsm_repo.save(session, key=self._keys.build(key), state=name)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        async with session_scope(self._factory) as session:
+            record = await fsm_repo.load(session, key=self._keys.build(key))
+        return record.state if record else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        async with session_scope(self._factory) as session:
+            await fsm_repo.save(session, key=self._keys.build(key), data=dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        async with session_scope(self._factory) as session:
+            record = await fsm_repo.load(session, key=self._keys.build(key))
+        return fsm_repo.loads(record.data) if record else {}
+
+    async def close(self) -> None:
+        pass

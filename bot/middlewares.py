@@ -1,0 +1,41 @@
+"""Outer middlewares: one database session per update, the person behind it, their language."""
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from services.viewer import Viewer, load_viewer
+from storage.session_scope import current_session
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """Commit once at the end, so an update is either fully recorded or not at all."""
+
+    def __init__(self, session_factory: async_sessionmaker):
+        self.session_factory = session_factory
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        # The error path gets a fresh session: the failed update's one was rolled back.
+        async with self.session_factory() as session:
+            token = current_session.set(session)
+            data["session"] = session
+            try:
+                result = await handler(event, data)
+                await session.commit()
+                return result
+            finally:
+                current_session.reset(token)
+
+
+class ViewerMiddleware(BaseMiddleware):
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = data.get("event_from_user")
+        if user is None:
+            data["viewer"] = Viewer()
+        else:
+            data["viewer"] = await load_viewer(data["session"], telegram_user_id=user.id)
+        return await handler(event, data)

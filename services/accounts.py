@@ -1,0 +1,34 @@
+"""A person's own preferences and consent."""
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services import audit
+from services.viewer import Viewer
+from storage import people_repo
+from storage.models import ChatAccount
+
+LANGUAGES = ("es", "ht", "en")
+
+
+async def set_language(session: AsyncSession, *, viewer: Viewer, telegram_user_id: int, chat_id: int,
+                       language: str, now: datetime) -> ChatAccount:
+    """Stored even for people with no role yet, so the bot's first words come in their language."""
+    if language not in LANGUAGES:
+        raise ValueError(language)
+    account = viewer.account or ChatAccount(telegram_user_id=telegram_user_id, chat_id=chat_id, created_at=now)
+    account.language = language
+    viewer.account = await people_repo.add(session, account)
+    await audit.record(session, actor=viewer.actor, action="account.language", record_type="chat_account",
+                       record_id=account.id, unit_id=viewer.unit.id if viewer.unit else None)
+    return account
+
+
+async def accept_consent(session: AsyncSession, *, viewer: Viewer, now: datetime) -> None:
+    account = viewer.account
+    if account is None or account.consent_at is not None:
+        return
+    account.consent_at = now
+    await people_repo.add(session, account)
+    await audit.record(session, actor=viewer.actor, action="consent.accept", record_type="chat_account",
+                       record_id=account.id)

@@ -1,0 +1,36 @@
+"""Every write is attributable: one audit row per change, carrying ids only."""
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from program.access import Actor
+from storage import audit_repo
+from storage.models import AuditEvent
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    actor: Actor | None,
+    action: str,
+    record_type: str,
+    record_id: int | None,
+    unit_id: int | None = None,
+) -> None:
+    if actor is None:
+        actor_type, actor_id = "system", None
+    elif actor.staff_id is not None:
+        actor_type, actor_id = "staff", actor.staff_id
+    elif actor.member_id is not None:
+        actor_type, actor_id = "member", actor.member_id
+    else:
+        actor_type, actor_id = str(actor.role), None
+    await audit_repo.append(
+        session,
+        event=AuditEvent(
+            actor_type=actor_type,
+            actor_id=actor_id,
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            unit_id=unit_id if unit_id is not None else (actor.unit_id if actor else None),
+        ),
+    )

@@ -1,0 +1,126 @@
+"""Invitation codes: issue them for staff and family representatives, redeem them from /start."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from program import codes
+from program.access import Actor, FamilyScope, can_edit_family
+from program.roles import Role
+from services import audit
+from services.errors import NotAllowed, NotFound
+from storage import accounts_repo, people_repo
+from storage.models import ChatAccount, InviteCode
+
+DEFAULT_TTL = timedelta(days=14)
+
+
+class Redeemed(StrEnum):
+    LINKED = "linked"
+    WRONG = "wrong"
+    EXPIRED = "expired"
+    USED = "used"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class RedeemResult:
+    outcome: Redeemed
+    account: ChatAccount | None = None
+    locked_until: datetime | None = None
+
+
+def family_scope(family) -> FamilyScope:
+    return FamilyScope(
+        id=family.id,
+        unit_id=family.unit_id,
+        afi_id=family.afi_id,
+        gestor_socio_id=family.gestor_socio_id,
+        gestor_familiar_id=family.gestor_familiar_id,
+    )
+
+
+async def _issue(session: AsyncSession, *, now: datetime, ttl: timedelta, created_by: str, **target) -> str:
+    code = codes.new_code()
+    session.add(InviteCode(code_hash=codes.hash_code(code), created_by=created_by, created_at=now,
+                           expires_at=now + ttl, **target))
+    await session.flush()
+    return code
+
+
+async def issue_staff_code(session: AsyncSession, *, staff_id: int, now: datetime, ttl: timedelta = DEFAULT_TTL) -> str:
+    staff = await people_repo.get_staff(session, staff_id=staff_id)
+    if staff is None:
+        raise NotFound("staff")
+    code = await _issue(session, now=now, ttl=ttl, created_by="admin", staff_id=staff_id)
+    await audit.record(session, actor=Actor(role=Role.ADMIN), action="invite.staff", record_type="staff",
+                       record_id=staff_id, unit_id=staff.unit_id)
+    return code
+
+
+async def issue_family_code(
+    session: AsyncSession, *, actor: Actor, family_id: int, now: datetime, ttl: timedelta = DEFAULT_TTL
+) -> str:
+    """A one-time code for the family's representative; only who may edit the family can ask."""
+    family = await people_repo.get_family(session, family_id=family_id)
+    if family is None:
+        raise NotFound("family")
+    if not can_edit_family(actor, family_scope(family)) or actor.role is Role.FAMILY:
+        await audit.record(session, actor=actor, action="denied.invite.family", record_type="family",
+                           record_id=family_id, unit_id=family.unit_id)
+        raise NotAllowed("family")
+    member = await people_repo.representative(session, family_id=family_id)
+    if member is None:
+        raise NotFound("representative")
+    code = await _issue(session, now=now, ttl=ttl, created_by=str(actor.role), member_id=member.id)
+    await audit.record(session, actor=actor, action="invite.family", record_type="member", record_id=member.id,
+                       unit_id=family.unit_id)
+    return code
+
+
+async def lockout_until(session: AsyncSession, *, telegram_user_id: int, now: datetime) -> datetime | None:
+    since = now - 2 * timedelta(seconds=codes.LOCKOUT_WINDOW_SECONDS)
+    failures = await accounts_repo.recent_attempts(session, telegram_user_id=telegram_user_id, since=since)
+    return codes.locked_until(failures, now)
+
+
+async def redeem(
+    session: AsyncSession, *, telegram_user_id: int, chat_id: int, code: str, now: datetime, language: str | None
+) -> RedeemResult:
+    locked = await lockout_until(session, telegram_user_id=telegram_user_id, now=now)
+    if locked is not None:
+        return RedeemResult(Redeemed.LOCKED, locked_until=locked)
+    invite = await accounts_repo.find_code(session, code_hash=codes.hash_code(code))
+    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+        await accounts_repo.add_attempt(session, telegram_user_id=telegram_user_id, at=now)
+        locked = await lockout_until(session, telegram_user_id=telegram_user_id, now=now)
+        if locked is not None:
+            return RedeemResult(Redeemed.LOCKED, locked_until=locked)
+        if invite is None:
+            return RedeemResult(Redeemed.WRONG)
+        return RedeemResult(Redeemed.USED if invite.used_at is not None else Redeemed.EXPIRED)
+
+    account = await accounts_repo.get_account(session, telegram_user_id=telegram_user_id)
+    if account is None:
+        account = ChatAccount(telegram_user_id=telegram_user_id, chat_id=chat_id, language=language, created_at=now)
+    account.chat_id = chat_id
+    account.staff_id, account.member_id = invite.staff_id, invite.member_id
+    account.consent_at = None if invite.member_id is not None else account.consent_at
+    account.blocked_at = None
+    await people_repo.add(session, account)
+    invite.used_at, invite.used_by_account_id = now, account.id
+    await people_repo.add(session, invite)
+    await _audit_link(session, account=account, invite=invite)
+    return RedeemResult(Redeemed.LINKED, account=account)
+
+
+async def _audit_link(session: AsyncSession, *, account: ChatAccount, invite: InviteCode) -> None:
+    if invite.staff_id is not None:
+        staff = await people_repo.get_staff(session, staff_id=invite.staff_id)
+        actor = Actor(role=Role(staff.role), unit_id=staff.unit_id, staff_id=staff.id)
+    else:
+        member = await people_repo.get_member(session, member_id=invite.member_id)
+        family = await people_repo.get_family(session, family_id=member.family_id)
+        actor = Actor(role=Role.FAMILY, unit_id=family.unit_id, family_id=family.id, member_id=member.id)
+    await audit.record(session, actor=actor, action="account.link", record_type="chat_account", record_id=account.id)

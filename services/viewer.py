@@ -1,0 +1,66 @@
+"""Who is writing to the bot: their account, role, unit and (for families) their family."""
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from program.access import Actor
+from program.roles import Role
+from storage import accounts_repo, people_repo
+from storage.models import ChatAccount, Family, Member, Staff, Unit
+
+
+@dataclass
+class Viewer:
+    account: ChatAccount | None = None
+    staff: Staff | None = None
+    member: Member | None = None
+    family: Family | None = None
+    unit: Unit | None = None
+
+    @property
+    def role(self) -> Role | None:
+        if self.staff is not None:
+            return Role(self.staff.role)
+        if self.member is not None:
+            return Role.FAMILY
+        return None
+
+    @property
+    def actor(self) -> Actor | None:
+        role = self.role
+        if role is None:
+            return None
+        return Actor(
+            role=role,
+            unit_id=self.unit.id if self.unit else None,
+            staff_id=self.staff.id if self.staff else None,
+            family_id=self.family.id if self.family else None,
+            member_id=self.member.id if self.member else None,
+            is_representative=bool(self.member and self.member.is_representative),
+        )
+
+    @property
+    def needs_consent(self) -> bool:
+        return self.role is Role.FAMILY and self.account is not None and self.account.consent_at is None
+
+    @property
+    def timezone(self) -> str:
+        return self.unit.timezone if self.unit else "America/Santiago"
+
+
+async def load_viewer(session: AsyncSession, *, telegram_user_id: int) -> Viewer:
+    account = await accounts_repo.get_account(session, telegram_user_id=telegram_user_id)
+    viewer = Viewer(account=account)
+    if account is None:
+        return viewer
+    if account.staff_id is not None:
+        staff = await people_repo.get_staff(session, staff_id=account.staff_id)
+        if staff is not None and staff.active:
+            viewer.staff = staff
+            viewer.unit = await people_repo.get_unit(session, unit_id=staff.unit_id)
+    elif account.member_id is not None:
+        viewer.member = await people_repo.get_member(session, member_id=account.member_id)
+        if viewer.member is not None:
+            viewer.family = await people_repo.get_family(session, family_id=viewer.member.family_id)
+            viewer.unit = await people_repo.get_unit(session, unit_id=viewer.family.unit_id)
+    return viewer

@@ -1,0 +1,124 @@
+"""The tables of the foundation: units, staff, families, members, chat accounts, codes, audit."""
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UtcDateTime, created_at_field, moment_field
+
+
+class Unit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    comuna: str = Field(max_length=80)
+    name: str = Field(max_length=120)
+    timezone: str = Field(default="America/Santiago", max_length=40)
+    contact_phone: str | None = Field(default=None, max_length=40)
+    contact_email: str | None = Field(default=None, max_length=120)
+    contact_address: str | None = Field(default=None, max_length=200)
+    contact_hours: str | None = Field(default=None, max_length=120)
+    created_at: datetime = created_at_field()
+
+
+class Staff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    name: str = Field(max_length=120)
+    role: str = Field(max_length=20)
+    active: bool = True
+    created_at: datetime = created_at_field()
+
+
+class Family(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("unit_id", "code", name="uq_family_unit_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    code: str = Field(max_length=40)
+    family_name: str = Field(max_length=120)
+    sector: str | None = Field(default=None, max_length=120)
+    trajectory: str = Field(default="aps", max_length=10)
+    status: str = Field(default="invited", max_length=20)
+    afi_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    gestor_socio_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    gestor_familiar_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    intake_date: date | None = None
+    created_at: datetime = created_at_field()
+
+
+class Member(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    given_names: str = Field(max_length=120)
+    surnames: str = Field(default="", max_length=120)
+    run: str | None = Field(default=None, max_length=12, index=True)
+    relation: str = Field(default="", max_length=40)
+    birth_date: date | None = None
+    is_representative: bool = False
+    is_bono_collector: bool = False
+    is_asl_participant: bool = False
+    created_at: datetime = created_at_field()
+
+
+class ChatAccount(SQLModel, table=True):
+    __tablename__ = "chat_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_type=BigInteger, unique=True, index=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    language: str | None = Field(default=None, max_length=5)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    consent_at: datetime | None = moment_field()
+    nudges_opt_out: bool = False
+    blocked_at: datetime | None = moment_field()
+    created_at: datetime = created_at_field()
+
+
+class InviteCode(SQLModel, table=True):
+    __tablename__ = "invite_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True, index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    created_by: str = Field(max_length=40)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    used_at: datetime | None = moment_field()
+    used_by_account_id: int | None = Field(default=None, foreign_key="chat_account.id")
+
+
+class CodeAttempt(SQLModel, table=True):
+    """Wrong codes per Telegram user, for the lockout (5 within an hour)."""
+
+    __tablename__ = "code_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_type=BigInteger, index=True)
+    at: datetime = created_at_field()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to which record, and when. Ids only: no names, RUN or free text."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = created_at_field()
+    actor_type: str = Field(max_length=20)
+    actor_id: int | None = None
+    action: str = Field(max_length=60)
+    record_type: str = Field(max_length=40)
+    record_id: int | None = None
+    unit_id: int | None = Field(default=None, index=True)
+
+
+class FsmRecord(SQLModel, table=True):
+    """aiogram / aiogram-dialog state, so a dialog resumes after a restart or on another worker."""
+
+    __tablename__ = "fsm_record"
+
+    key: str = Field(primary_key=True, max_length=200)
+    state: str | None = Field(default=None, max_length=200)
+    data: str = Field(default="{}")
+    updated_at: datetime = created_at_field()

@@ -1,0 +1,96 @@
+"""Units, staff, families and members: keyword-only functions that flush, never commit."""
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Family, Member, Staff, Unit
+
+
+async def add(session: AsyncSession, row):
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def get_unit(session: AsyncSession, *, unit_id: int) -> Unit | None:
+    return await session.get(Unit, unit_id)
+
+
+async def list_units(session: AsyncSession) -> Sequence[Unit]:
+    return (await session.exec(select(Unit).order_by(Unit.id))).all()
+
+
+async def get_staff(session: AsyncSession, *, staff_id: int) -> Staff | None:
+    return await session.get(Staff, staff_id)
+
+
+async def list_staff(session: AsyncSession, *, unit_id: int) -> Sequence[Staff]:
+    query = select(Staff).where(Staff.unit_id == unit_id).order_by(Staff.role, Staff.name)
+    return (await session.exec(query)).all()
+
+
+async def get_family(session: AsyncSession, *, family_id: int) -> Family | None:
+    return await session.get(Family, family_id)
+
+
+async def find_family_by_code(session: AsyncSession, *, unit_id: int, code: str) -> Family | None:
+    query = select(Family).where(Family.unit_id == unit_id, Family.code == code)
+    return (await session.exec(query)).first()
+
+
+async def existing_family_codes(session: AsyncSession, *, unit_id: int, codes: Sequence[str]) -> set[str]:
+    if not codes:
+        return set()
+    query = select(Family.code).where(Family.unit_id == unit_id, col(Family.code).in_(codes))
+    return set((await session.exec(query)).all())
+
+
+def _families_query(*, unit_id: int, staff_id: int | None):
+    query = select(Family).where(Family.unit_id == unit_id)
+    if staff_id is not None:
+        query = query.where(
+            or_(Family.afi_id == staff_id, Family.gestor_socio_id == staff_id, Family.gestor_familiar_id == staff_id)
+        )
+    return query
+
+
+async def list_families(
+    session: AsyncSession, *, unit_id: int, staff_id: int | None = None, offset: int = 0, limit: int = 50
+) -> Sequence[Family]:
+    query = _families_query(unit_id=unit_id, staff_id=staff_id).order_by(Family.family_name, Family.id)
+    return (await session.exec(query.offset(offset).limit(limit))).all()
+
+
+async def count_families(session: AsyncSession, *, unit_id: int, staff_id: int | None = None) -> int:
+    query = _families_query(unit_id=unit_id, staff_id=staff_id).subquery()
+    return (await session.exec(select(func.count()).select_from(query))).one()
+
+
+async def family_status_counts(session: AsyncSession, *, unit_id: int) -> dict[str, int]:
+    query = select(Family.status, func.count()).where(Family.unit_id == unit_id).group_by(Family.status)
+    return {status: count for status, count in (await session.exec(query)).all()}
+
+
+async def get_member(session: AsyncSession, *, member_id: int) -> Member | None:
+    return await session.get(Member, member_id)
+
+
+async def list_members(session: AsyncSession, *, family_id: int) -> Sequence[Member]:
+    query = select(Member).where(Member.family_id == family_id).order_by(
+        col(Member.is_representative).desc(), Member.id
+    )
+    return (await session.exec(query)).all()
+
+
+async def representative(session: AsyncSession, *, family_id: int) -> Member | None:
+    query = select(Member).where(Member.family_id == family_id, col(Member.is_representative).is_(True))
+    return (await session.exec(query)).first()
+
+
+async def runs_in_use(session: AsyncSession, *, runs: Sequence[str]) -> set[str]:
+    if not runs:
+        return set()
+    query = select(Member.run).where(col(Member.run).in_(runs))
+    return set((await session.exec(query)).all())

@@ -1,0 +1,12 @@
+"""Importing this module registers every table on SQLModel.metadata (for Alembic and tests)."""
+from storage.models import (  # noqa: F401
+    AuditEvent,
+    ChatAccount,
+    CodeAttempt,
+    Family,
+    FsmRecord,
+    InviteCode,
+    Member,
+    Staff,
+    Unit,
+)
