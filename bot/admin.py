@@ -1,16 +1,21 @@
-"""The admin's commands: units, staff, the cohort import and family invitations."""
-import argparse
-from datetime import timedelta
+"""The admin's commands: units, staff, the cohort import and family invitations.
 
-from aiogram.exceptions import TelegramAPIError
-from aiogram.utils.i18n import I18n
-from aiohttp import ClientError
+No aiogram here (it takes seconds to import): the bot's username for the deep link comes from one
+plain getMe request, and a code is printed even when Telegram cannot be reached.
+"""
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
 
 from bot.markers import N_
 from bot.settings import Settings
 from program.access import Actor
+from program.clock import UNIT_TIMEZONES
 from program.codes import deep_link
-from program.roles import Role
+from program.roles import STAFF_ROLES, Role
 from services import onboarding, units
 from services.cohort_import import import_cohort
 from services.errors import InvalidInput, NotFound
@@ -19,7 +24,7 @@ from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
 from storage.types import utc_now
 
-ADMIN_COMMANDS = ("unit-create", "unit-list", "staff-add", "families-import", "family-invite")
+GET_ME_TIMEOUT_SECONDS = 5
 
 # Ids of the import's per-row reasons, as cohort_csv reports them, with their explanations.
 ROW_REASONS = {
@@ -35,85 +40,134 @@ ROW_REASONS = {
     "family_code_exists": N_("el código de familia {detail} ya existe en la unidad"),
     "no_representative": N_("la familia {detail} no tiene persona representante"),
     "two_representatives": N_("la familia {detail} tiene más de una persona representante"),
+    "too_long": N_("el dato «{detail}» es demasiado largo"),
+    "no_rows": N_("el archivo no tiene filas de integrantes"),
+}
+NOT_FOUND = {
+    "unit": N_("No existe la unidad {unit} (revisa los ids con «python -m bot unit-list»)."),
+    "family": N_("No existe la familia {family} en la unidad {unit}."),
+    "representative": N_("La familia {family} no tiene persona representante registrada."),
+}
+INVALID = {
+    "timezone": N_("Zona horaria desconocida «{timezone}»: usa una de {choices}."),
+    "role": N_("Rol desconocido «{role}»: usa uno de {choices}."),
 }
 
 
-async def _bot_username(settings: Settings) -> str | None:
-    if not settings.bot_token:
-        return None
-    from bot.app import build_bot
+class AdminError(Exception):
+    """One sentence for the admin (already translated)."""
 
-    bot = build_bot(settings)
-    try:
-        return (await bot.get_me()).username
-    except (TelegramAPIError, ClientError, OSError):
+
+async def bot_username(settings: Settings) -> str | None:
+    """The bot's @username from getMe, or None when there is no token or Telegram does not answer."""
+    if not settings.has_valid_token:
         return None
-    finally:
-        await bot.session.close()
+    import aiohttp
+
+    url = f"{settings.bot_api_base_url}/bot{settings.bot_token}/getMe"
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=GET_ME_TIMEOUT_SECONDS)) as http:
+            async with http.get(url) as response:
+                payload = await response.json(content_type=None)
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError):
+        return None
+    result = payload.get("result") if isinstance(payload, dict) and payload.get("ok") else None
+    username = result.get("username") if isinstance(result, dict) else None
+    return username if isinstance(username, str) and username else None
 
 
 async def _print_code(settings: Settings, _, code: str, ttl: timedelta) -> None:
-    username = await _bot_username(settings)
+    username = await bot_username(settings)
     if username:
         print(_("Enlace (un solo uso): {link}").format(link=deep_link(username, code)))
+    else:
+        print(_("(Sin enlace: no pude consultar el nombre del bot en Telegram. La persona puede abrir "
+                "el bot y escribir el código.)"))
     print(_("Código: {code}").format(code=code))
     print(_("Vence en {days} días.").format(days=ttl.days))
 
 
-async def run_admin(args: argparse.Namespace, settings: Settings, i18n: I18n) -> int:
-    def _(msgid: str) -> str:
-        return i18n.gettext(msgid, locale=settings.default_locale)
+def read_cohort_file(path: Path, _) -> str:
+    """UTF-8 (with or without BOM) or, as Excel saves «CSV» in Chile, Windows-1252."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise AdminError(_("No pude leer el archivo {path}: {reason}").format(
+            path=path, reason=error.strerror or type(error).__name__)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
-    if settings.is_sqlite:
-        await upgrade_async(settings.database_url)
-    engine = make_engine(settings.database_url)
-    factory = make_session_factory(engine)
+
+async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[str], str]) -> int:
     ttl = timedelta(days=settings.invite_ttl_days)
     try:
-        async with factory() as session:
-            status = await _dispatch(args, session, settings, _, ttl)
-            if status == 0:
-                await session.commit()
-            return status
+        text = read_cohort_file(args.file, _) if args.command == "families-import" else ""
+        if settings.is_sqlite:
+            await upgrade_async(settings.database_url)
+        engine = make_engine(settings.database_url)
+        try:
+            async with make_session_factory(engine)() as session:
+                status, code = await _dispatch(args, session, _, ttl, text)
+                if status == 0:
+                    await session.commit()
+        finally:
+            await engine.dispose()
     except NotFound as missing:
-        print(_("No encontré: {what}").format(what=str(missing)))
-        return 1
+        return _error(_(NOT_FOUND.get(str(missing), N_("No encontré: {what}"))).format(
+            what=str(missing), unit=getattr(args, "unit", ""), family=getattr(args, "family", "")))
     except InvalidInput as invalid:
-        print(_("Dato inválido: {what}").format(what=invalid.reason))
-        return 1
-    finally:
-        await engine.dispose()
+        choices = ", ".join(UNIT_TIMEZONES if invalid.reason == "timezone" else STAFF_ROLES)
+        message = INVALID.get(invalid.reason, N_("Dato inválido: {what}"))
+        return _error(_(message).format(what=invalid.reason, choices=choices, timezone=getattr(args, "timezone", ""),
+                                        role=getattr(args, "role", "")))
+    except AdminError as error:
+        return _error(str(error))
+    if code is not None:  # only once committed: a printed code always works
+        await _print_code(settings, _, code, ttl)
+    return status
 
 
-async def _dispatch(args, session, settings: Settings, _, ttl: timedelta) -> int:
+def _error(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 1
+
+
+async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, str | None]:
     now = utc_now()
     if args.command == "unit-create":
         unit = await units.create_unit(session, comuna=args.comuna, name=args.name, timezone=args.timezone,
                                        phone=args.phone, email=args.email, address=args.address, hours=args.hours)
         print(_("Unidad creada con id {id}.").format(id=unit.id))
     elif args.command == "unit-list":
-        for unit in await people_repo.list_units(session):
+        found = await people_repo.list_units(session)
+        for unit in found:
             print(f"{unit.id}\t{unit.comuna}\t{unit.name}\t{unit.timezone}")
+        if not found:
+            print(_("Todavía no hay unidades: crea una con «python -m bot unit-create»."))
     elif args.command == "staff-add":
         staff, code = await units.add_staff(session, unit_id=args.unit, name=args.name, role=args.role,
                                             now=now, ttl=ttl)
         print(_("Persona del equipo creada con id {id}.").format(id=staff.id))
-        await _print_code(settings, _, code, ttl)
+        return 0, code
     elif args.command == "families-import":
-        report = await import_cohort(session, unit_id=args.unit, text=args.file.read_text(encoding="utf-8-sig"))
+        report = await import_cohort(session, unit_id=args.unit, text=text)
         if report.errors:
-            print(_("No se importó nada. Corrige estas filas y vuelve a intentar:"))
+            lines = [_("No se importó nada. Corrige estas filas y vuelve a intentar:")]
             for error in report.errors:
                 reason = _(ROW_REASONS[error.reason]).format(detail=error.detail)
-                print(_("fila {line}: {reason}").format(line=error.line, reason=reason))
-            return 1
+                lines.append(_("fila {line}: {reason}").format(line=error.line, reason=reason))
+            return _error("\n".join(lines)), None
         print(_("Importadas {families} familias con {members} integrantes.").format(
             families=report.families, members=report.members))
     elif args.command == "family-invite":
-        family = await people_repo.find_family_by_code(session, unit_id=args.unit, code=args.family)
+        family = await people_repo.find_family_by_code(session, unit_id=args.unit, code=args.family.strip())
         if family is None:
-            raise NotFound(args.family)
+            if await people_repo.get_unit(session, unit_id=args.unit) is None:
+                raise NotFound("unit")
+            raise NotFound("family")
         code = await onboarding.issue_family_code(session, actor=Actor(role=Role.ADMIN, unit_id=args.unit),
                                                   family_id=family.id, now=now, ttl=ttl)
-        await _print_code(settings, _, code, ttl)
-    return 0
+        return 0, code
+    return 0, None

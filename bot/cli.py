@@ -1,16 +1,48 @@
-"""`python -m bot ...`: run the bot, migrate, and the admin's commands."""
+"""`python -m bot ...`: run the bot, migrate, and the admin's commands.
+
+Only `run` imports aiogram (several seconds on a small machine): `--help`, `migrate`, `worker` and
+the admin's commands start in well under a second, and errors are one translated sentence, never
+a traceback.
+"""
 import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from bot.admin import ADMIN_COMMANDS, run_admin
-from bot.i18n import build_i18n
+from bot.markers import N_
 from bot.settings import SettingsError, load_settings
 
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+ADMIN_COMMANDS = ("unit-create", "unit-list", "staff-add", "families-import", "family-invite")
+DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
+                    "«python -m bot migrate».")
 
-def parser(_=lambda msgid: msgid) -> argparse.ArgumentParser:
+Gettext = Callable[[str], str]
+
+
+def translator(locale: str) -> Gettext:
+    """gettext for the command line, read straight from the .po file (bot.i18n would import aiogram)."""
+    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        return lambda msgid: msgid
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale, domain=DOMAIN)
+
+    def gettext(msgid: str) -> str:
+        message = catalog.get(msgid)
+        if message is None or message.fuzzy or not isinstance(message.string, str) or not message.string:
+            return msgid
+        return message.string
+
+    return gettext
+
+
+def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bot", description=_("Acompaña — asistente del Programa Familias"))
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = commands.add_parser("run", help=_("ejecuta el bot (long polling; --webhook en producción)"))
@@ -27,7 +59,7 @@ def parser(_=lambda msgid: msgid) -> argparse.ArgumentParser:
     staff = commands.add_parser("staff-add", help=_("agrega a una persona del equipo e imprime su enlace de un solo uso"))
     staff.add_argument("--unit", type=int, required=True)
     staff.add_argument("--name", required=True)
-    staff.add_argument("--role", required=True, choices=["afi", "gestor_socio", "gestor_familiar", "jefe"])
+    staff.add_argument("--role", required=True, help="afi, gestor_socio, gestor_familiar, jefe")
     cohort = commands.add_parser("families-import", help=_("importa las familias de la unidad desde CSV (todo o nada)"))
     cohort.add_argument("--unit", type=int, required=True)
     cohort.add_argument("file", type=Path)
@@ -37,38 +69,72 @@ def parser(_=lambda msgid: msgid) -> argparse.ArgumentParser:
     return root
 
 
+def _fail(message: str, status: int) -> None:
+    print(message, file=sys.stderr)
+    sys.exit(status)
+
+
+def _ensure_sqlite_directory(url: str) -> None:
+    """Alembic opens the file itself, so the default ./data/ must exist before `migrate`."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _run(args: argparse.Namespace, settings, _: Gettext) -> int:
+    if args.command == "run":
+        settings.require_token()
+        if args.webhook:
+            settings.require_webhook()
+        from bot.runners import run_polling, run_webhook
+
+        asyncio.run(run_webhook(settings) if args.webhook else run_polling(settings))
+    elif args.command == "worker":
+        from bot.runners import run_worker
+
+        asyncio.run(run_worker(settings))
+    elif args.command == "migrate":
+        from storage.migrate import upgrade
+
+        if settings.is_sqlite:
+            _ensure_sqlite_directory(settings.database_url)
+        upgrade(settings.database_url)
+        print(_("Base de datos al día."))
+    elif args.command in ADMIN_COMMANDS:
+        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+        from bot.admin import run_admin
+
+        if settings.is_sqlite:
+            _ensure_sqlite_directory(settings.database_url)
+        return asyncio.run(run_admin(args, settings, _))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         settings = load_settings()
     except SettingsError as error:
-        print(error, file=sys.stderr)
-        sys.exit(2)
-    i18n = build_i18n(settings.default_locale)
-
-    def _(msgid: str) -> str:
-        return i18n.gettext(msgid, locale=settings.default_locale)
-
+        _fail(error.translated(translator("es")), 2)
+    _ = translator(settings.default_locale)
     args = parser(_).parse_args(argv)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from sqlalchemy.exc import DBAPIError
+
     try:
-        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-        if args.command == "run":
-            settings.require_token()
-            from bot.runners import run_polling, run_webhook
-
-            asyncio.run(run_webhook(settings) if args.webhook else run_polling(settings))
-        elif args.command == "worker":
-            from bot.runners import run_worker
-
-            asyncio.run(run_worker(settings))
-        elif args.command == "migrate":
-            from storage.migrate import upgrade
-
-            upgrade(settings.database_url)
-        elif args.command in ADMIN_COMMANDS:
-            code = asyncio.run(run_admin(args, settings, i18n))
-            sys.exit(code)
+        status = _run(args, settings, _)
     except SettingsError as error:
-        print(_(str(error)), file=sys.stderr)
-        sys.exit(2)
+        _fail(error.translated(_), 2)
     except KeyboardInterrupt:
-        pass
+        status = 0
+    except (DBAPIError, OSError) as error:
+        if args.command not in ("migrate", *ADMIN_COMMANDS):
+            raise
+        # Only the class name: the driver's message may quote SQL parameters (personal data).
+        cause = getattr(error, "orig", None) or error
+        while cause.__cause__ is not None:  # the driver's own class (InvalidCatalogNameError, ...)
+            cause = cause.__cause__
+        _fail(_(DATABASE_ERROR).format(error=type(cause).__name__), 1)
+    sys.exit(status)

@@ -1,52 +1,129 @@
 """Long polling (embedded default) and webhook (production) runners, plus the worker."""
 import asyncio
+import contextlib
 import logging
+import re
+import signal
+from collections.abc import Awaitable, Iterator
+from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
-from bot.housekeeping import build_scheduler
+from bot.housekeeping import Housekeeping
 from bot.settings import Settings
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
 
 log = logging.getLogger(__name__)
+
 WEBHOOK_PATH = "/telegram/webhook"
+HEALTH_PATH = "/healthz"
+# Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret token.
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+STARTUP_CALL_TIMEOUT = 15.0  # seconds a non-essential start-up call may hold up the start
+DRAIN_TIMEOUT = 30.0  # seconds updates in progress get to finish when polling stops
 
 
-async def _prepare(settings: Settings) -> tuple[Bot, Dispatcher, object, object]:
-    bot = build_bot(settings)
+@dataclass
+class Runtime:
+    """Everything one bot process needs, built from Settings."""
+
+    settings: Settings
+    bot: Bot
+    dispatcher: Dispatcher
+    engine: AsyncEngine
+    session_factory: async_sessionmaker
+
+    async def close(self) -> None:
+        try:
+            await self.bot.session.close()
+        finally:
+            await self.engine.dispose()
+
+
+async def prepare(settings: Settings) -> Runtime:
+    """Migrate the embedded SQLite database, build Bot and Dispatcher, and set the default command menus."""
     if settings.is_sqlite:
         await upgrade_async(settings.database_url)  # the embedded default needs no separate step
+    bot = build_bot(settings)  # checks the token; opens nothing yet
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     dispatcher = build_dispatcher(settings=settings, engine=engine, session_factory=factory)
-    await dispatcher["command_menus"].apply_default(bot)
-    return bot, dispatcher, engine, factory
+    runtime = Runtime(settings, bot, dispatcher, engine, factory)
+    await _best_effort("set the default command menus", dispatcher["command_menus"].apply_default(runtime.bot))
+    return runtime
+
+
+async def _best_effort(what: str, call: Awaitable[object]) -> None:
+    """A non-essential start-up call: a failure or a hanging API is logged, and the bot starts anyway."""
+    try:
+        async with asyncio.timeout(STARTUP_CALL_TIMEOUT):
+            await call
+    except Exception as error:  # noqa: BLE001 — by definition nothing depends on it
+        log.warning("could not %s (%s); starting anyway", what, type(error).__name__)
+
+
+# ---- long polling ---------------------------------------------------------------------------------
 
 
 async def run_polling(settings: Settings) -> None:
-    bot, dispatcher, engine, factory = await _prepare(settings)
-    scheduler = build_scheduler(factory)
-    scheduler.start()
+    runtime = await prepare(settings)
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
-        log.info("polling started")
-        await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
+        await poll(runtime)
     finally:
-        scheduler.shutdown(wait=False)
-        await engine.dispose()
+        await runtime.close()
+
+
+async def poll(runtime: Runtime, *, handle_signals: bool = True, polling_timeout: int = 10) -> None:
+    """Long polling plus the housekeeping jobs, in one process; returns after `dispatcher.stop_polling()`
+    (or SIGINT/SIGTERM) once the updates in progress have finished. Leaves the Bot session open."""
+    bot, dispatcher = runtime.bot, runtime.dispatcher
+    housekeeping = Housekeeping(runtime.session_factory)
+    housekeeping.start()
+    try:
+        # Polling only works without a webhook; if this fails, getUpdates reports the conflict and retries.
+        await _best_effort("delete the webhook", bot.delete_webhook(drop_pending_updates=False))
+        log.info("polling started")
+        await dispatcher.start_polling(bot, polling_timeout=polling_timeout, handle_signals=handle_signals,
+                                       close_bot_session=False,
+                                       allowed_updates=dispatcher.resolve_used_update_types())
+    finally:
+        try:
+            await drain(dispatcher)
+        finally:
+            await housekeeping.stop()
+
+
+async def drain(dispatcher: Dispatcher, timeout: float = DRAIN_TIMEOUT) -> None:
+    """Wait for the updates polling handed to tasks (aiogram does not wait for them when it stops)."""
+    tasks = {task for task in getattr(dispatcher, "_handle_update_tasks", ()) if not task.done()}
+    if not tasks:
+        return
+    log.info("waiting for %d update(s) in progress", len(tasks))
+    _done, pending = await asyncio.wait(tasks, timeout=timeout)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+
+
+# ---- webhook --------------------------------------------------------------------------------------
 
 
 def build_webhook_app(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> web.Application:
+    if not settings.webhook_secret:
+        # aiogram would accept every request without a secret: never serve the webhook like that.
+        raise ValueError("the webhook needs WEBHOOK_SECRET")
     app = web.Application()
     # handle_in_background=False: Telegram gets its 200 only after the update was handled and committed,
-    # so a crash makes Telegram deliver the update again instead of losing it.
+    # so a crash makes Telegram deliver the update again instead of losing it. Requests whose
+    # X-Telegram-Bot-Api-Secret-Token header is not the secret get 401 and are not processed.
     SimpleRequestHandler(dispatcher, bot, handle_in_background=False,
-                         secret_token=settings.webhook_secret or None).register(app, path=WEBHOOK_PATH)
-    app.router.add_get("/healthz", _healthz)
+                         secret_token=settings.webhook_secret).register(app, path=WEBHOOK_PATH)
+    app.router.add_get(HEALTH_PATH, _healthz)
     setup_application(app, dispatcher, bot=bot)
     return app
 
@@ -55,31 +132,73 @@ async def _healthz(_request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-async def run_webhook(settings: Settings) -> None:
+def check_webhook_settings(settings: Settings) -> None:
     if not settings.webhook_url or not settings.webhook_secret:
         raise SystemExit("WEBHOOK_URL and WEBHOOK_SECRET are required in webhook mode.")
-    bot, dispatcher, engine, _factory = await _prepare(settings)
-    await bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=settings.webhook_secret,
-                          allowed_updates=dispatcher.resolve_used_update_types())
-    runner = web.AppRunner(build_webhook_app(bot, dispatcher, settings))
-    await runner.setup()
-    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-    log.info("webhook listening on port %s", settings.webhook_port)
+    if not SECRET_PATTERN.match(settings.webhook_secret):
+        raise SystemExit("WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and - (1 to 256 characters).")
+    if not settings.webhook_url.startswith("https://"):
+        log.warning("WEBHOOK_URL is not https://: Telegram only delivers webhooks over HTTPS")
+
+
+async def run_webhook(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    """Serve the webhook until `stop` is set (by default: until SIGINT/SIGTERM). No scheduler here:
+    several web workers may run, and the one `worker` process runs the housekeeping."""
+    check_webhook_settings(settings)
+    runtime = await prepare(settings)
     try:
-        await asyncio.Event().wait()
+        bot, dispatcher = runtime.bot, runtime.dispatcher
+        runner = web.AppRunner(build_webhook_app(bot, dispatcher, settings))
+        await runner.setup()
+        try:
+            # Listen first, then tell Telegram: updates it sends right away find the server up.
+            await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+            log.info("webhook listening on %s", ", ".join(map(str, runner.addresses)))
+            await bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
+                                  secret_token=settings.webhook_secret,
+                                  allowed_updates=dispatcher.resolve_used_update_types())
+            with _stop_signals(stop) as stopping:
+                await stopping.wait()
+        finally:
+            await runner.cleanup()  # waits for requests in progress, then closes the Bot session
     finally:
-        await runner.cleanup()
-        await engine.dispose()
+        await runtime.close()
 
 
-async def run_worker(settings: Settings) -> None:
+# ---- worker ---------------------------------------------------------------------------------------
+
+
+async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """The one scheduler of a multi-worker deployment (the Procfile runs exactly one `worker`)."""
     engine = make_engine(settings.database_url)
-    scheduler = build_scheduler(make_session_factory(engine))
-    scheduler.start()
-    log.info("worker started")
+    housekeeping = Housekeeping(make_session_factory(engine))
     try:
-        await asyncio.Event().wait()
+        housekeeping.start()
+        log.info("worker started")
+        with _stop_signals(stop) as stopping:
+            await stopping.wait()
     finally:
-        scheduler.shutdown(wait=False)
-        await engine.dispose()
+        try:
+            await housekeeping.stop()
+        finally:
+            await engine.dispose()
+
+
+@contextlib.contextmanager
+def _stop_signals(stop: asyncio.Event | None) -> Iterator[asyncio.Event]:
+    """The given event, or one that SIGINT/SIGTERM set, so the process stops cleanly (platforms send SIGTERM)."""
+    if stop is not None:
+        yield stop
+        return
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # Windows, not the main thread
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+    try:
+        yield stop
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)

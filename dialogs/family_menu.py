@@ -6,7 +6,7 @@ from aiogram_dialog.widgets.kbd import Column, Start, SwitchTo
 from dialogs.labels import role_label
 from dialogs.states import FamilyMenu, Language
 from dialogs.texts import privacy_notice, unit_contact
-from dialogs.widgets import T
+from dialogs.widgets import T, buttons_only
 from program.clock import format_datetime
 from services import caseload
 from services.errors import NotAllowed, NotFound
@@ -53,24 +53,28 @@ def family_menu_dialog() -> Dialog:
                 Start(T("🌐 Idioma"), id="language", state=Language.choose),
                 SwitchTo(T("🔒 Privacidad"), id="privacy", state=FamilyMenu.privacy),
             ),
+            buttons_only(),
             state=FamilyMenu.main,
             getter=main_getter,
         ),
         Window(
             T("👨‍👩‍👧 Familia {family_name}\n\n{members}\n\n⭐ persona representante"),
             SwitchTo(T("⬅️ Menú"), id="back_family", state=FamilyMenu.main),
+            buttons_only(),
             state=FamilyMenu.family,
             getter=family_getter,
         ),
         Window(
             T("📞 Tu equipo\n{team}\n\nOficina del programa:\n{contact}"),
             SwitchTo(T("⬅️ Menú"), id="back_team", state=FamilyMenu.main),
+            buttons_only(),
             state=FamilyMenu.team,
             getter=team_getter,
         ),
         Window(
             T("{notice}\n\nAceptaste este aviso el {accepted}."),
             SwitchTo(T("⬅️ Menú"), id="back_privacy", state=FamilyMenu.main),
+            buttons_only(),
             state=FamilyMenu.privacy,
             getter=privacy_getter,
         ),

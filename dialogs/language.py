@@ -6,7 +6,7 @@ from aiogram_dialog.widgets.text import Format
 
 from dialogs.navigation import show_menu
 from dialogs.states import Language
-from dialogs.widgets import T
+from dialogs.widgets import T, buttons_only
 from services import accounts
 
 # Each language is named in itself, so a person who cannot read the current one still finds theirs.
@@ -36,6 +36,7 @@ def language_dialog() -> Dialog:
             T("🌐 Elige tu idioma"),
             Column(Select(Format("{item[1]}"), id="lang", item_id_getter=lambda item: item[0], items="languages",
                           on_click=on_language)),
+            buttons_only(),
             state=Language.choose,
             getter=choices_getter,
         ),

@@ -7,7 +7,7 @@ from aiogram_dialog.widgets.text import Format
 
 from dialogs.labels import role_label, status_label, trajectory_label
 from dialogs.states import Language, StaffMenu
-from dialogs.widgets import T
+from dialogs.widgets import T, buttons_only
 from program.clock import format_datetime
 from program.codes import deep_link
 from program.roles import Role
@@ -114,6 +114,7 @@ def staff_menu_dialog() -> Dialog:
                 SwitchTo(T("🏢 Mi unidad"), id="unit", state=StaffMenu.unit, when="is_jefe"),
                 Start(T("🌐 Idioma"), id="language", state=Language.choose),
             ),
+            buttons_only(),
             state=StaffMenu.main,
             getter=main_getter,
         ),
@@ -126,6 +127,7 @@ def staff_menu_dialog() -> Dialog:
                 id="families_page", width=1, height=8, hide_on_single_page=True,
             ),
             SwitchTo(T("⬅️ Menú"), id="back_main", state=StaffMenu.main),
+            buttons_only(),
             state=StaffMenu.families,
             getter=families_getter,
         ),
@@ -135,6 +137,7 @@ def staff_menu_dialog() -> Dialog:
             T("Esa familia no está en tu lista. Si crees que es un error, habla con tu jefatura.", when="denied"),
             Button(T("✉️ Invitar a la persona representante"), id="invite", on_click=on_invite, when="can_invite"),
             SwitchTo(T("⬅️ Mis familias"), id="back_families", state=StaffMenu.families),
+            buttons_only(),
             state=StaffMenu.family,
             getter=family_getter,
         ),
@@ -142,6 +145,7 @@ def staff_menu_dialog() -> Dialog:
             T("🏢 {unit} · {comuna}\n\nFamilias por estado:\n{counts}\n\nEquipo:\n{staff}", when="allowed"),
             T("Esta vista es de la jefatura de la unidad.", when="denied"),
             SwitchTo(T("⬅️ Menú"), id="back_main_unit", state=StaffMenu.main),
+            buttons_only(),
             state=StaffMenu.unit,
             getter=unit_getter,
         ),

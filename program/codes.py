@@ -34,7 +34,8 @@ def deep_link(bot_username: str, code: str) -> str:
 
 
 def locked_until(failures: list[datetime], now: datetime) -> datetime | None:
-    """Five wrong codes within an hour lock the chat for an hour from the fifth; `failures` sorted."""
+    """Five wrong codes within an hour lock the chat for an hour from the fifth (any order given)."""
+    failures = sorted(failures)
     window = timedelta(seconds=LOCKOUT_WINDOW_SECONDS)
     span = LOCKOUT_FAILURES - 1
     ends = [

@@ -1,6 +1,7 @@
 """Validation of a unit's cohort CSV (one row per member, grouped by family code). Pure: no I/O."""
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,6 +12,9 @@ from program.run import InvalidRun, normalise_run
 COLUMNS = ("codigo_familia", "apellido_familia", "sector", "trayectoria", "nombres", "apellidos", "run",
            "parentesco", "representante", "cobra_bono", "fecha_nacimiento")
 REQUIRED = ("codigo_familia", "apellido_familia", "nombres", "run", "representante")
+# The database's column sizes: PostgreSQL refuses longer text, so the report says it first.
+MAX_LENGTHS = {"codigo_familia": 40, "apellido_familia": 120, "sector": 120, "nombres": 120, "apellidos": 120,
+               "parentesco": 40}
 YES, NO = {"si", "sí", "s", "x", "1", "true", "yes", "y", "wi"}, {"", "no", "n", "0", "false", "non"}
 
 
@@ -41,6 +45,7 @@ class FamilyRows:
     trajectory: str
     first_line: int
     members: list[MemberRow] = field(default_factory=list)
+    representatives: int = 0  # rows marked as representative, valid or not
 
 
 def _flag(value: str, line: int, column: str, errors: list[RowError]) -> bool:
@@ -57,6 +62,9 @@ def _member(row: dict, line: int, errors: list[RowError], seen_runs: dict[str, i
     for column in REQUIRED:
         if not (row.get(column) or "").strip():
             errors.append(RowError(line, "missing_field", column))
+    for column, limit in MAX_LENGTHS.items():
+        if len((row.get(column) or "").strip()) > limit:
+            errors.append(RowError(line, "too_long", column))
     run = ""
     if (row.get("run") or "").strip():
         try:
@@ -81,9 +89,29 @@ def _member(row: dict, line: int, errors: list[RowError], seen_runs: dict[str, i
                      (row.get("parentesco") or "").strip(), representative, collector, birth)
 
 
+def _column(name: str) -> str:
+    """`Código familia`, `CODIGO_FAMILIA` and ` codigo-familia ` all name `codigo_familia`."""
+    plain = unicodedata.normalize("NFKD", name.strip().lower())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return "_".join(plain.replace("-", " ").split())
+
+
+def _same_name(given: str, known: str) -> bool | None:
+    """None when the row leaves the family name blank; case and spacing do not matter."""
+    given = " ".join(given.split()).casefold()
+    return None if not given else given == " ".join(known.split()).casefold()
+
+
+def _delimiter(text: str) -> str:
+    """Excel in Chile (decimal comma) saves «CSV» with `;`; the header line tells which one."""
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count)
+
+
 def parse_cohort(text: str) -> tuple[list[FamilyRows], list[RowError]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
+    header = [_column(name) for name in (reader.fieldnames or [])]
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         return [], [RowError(1, "missing_column", ", ".join(missing))]
@@ -91,25 +119,31 @@ def parse_cohort(text: str) -> tuple[list[FamilyRows], list[RowError]]:
     families: dict[str, FamilyRows] = {}
     errors: list[RowError] = []
     seen_runs: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        line = reader.line_num  # the file's own line (blank lines and quoted line breaks counted)
         row = {key: (value or "") for key, value in row.items() if key}
+        if not any(value.strip() for value in row.values()):
+            continue  # Excel leaves rows of bare separators at the end
         code = row.get("codigo_familia", "").strip()
-        trajectory = (row.get("trayectoria") or "aps").strip().lower().replace("+", "_")
+        trajectory = (row.get("trayectoria") or "aps").strip().lower().replace("+", "_").replace(" ", "_")
         if trajectory not in tuple(Trajectory):
             errors.append(RowError(line, "bad_trajectory", trajectory))
         family = families.get(code)
         if code and family is None:
             family = families[code] = FamilyRows(code, row.get("apellido_familia", "").strip(),
                                                  row.get("sector", "").strip(), trajectory, line)
-        elif family is not None and row.get("apellido_familia", "").strip() not in ("", family.family_name):
+        elif family is not None and _same_name(row.get("apellido_familia", ""), family.family_name) is False:
             errors.append(RowError(line, "family_name_conflict", code))
+        if family is not None and (row.get("representante") or "").strip().lower() in YES:
+            family.representatives += 1
         member = _member(row, line, errors, seen_runs)
         if member is not None and family is not None:
             family.members.append(member)
+    if not families and not errors:
+        errors.append(RowError(1, "no_rows"))
     for family in families.values():
-        representatives = sum(member.is_representative for member in family.members)
-        if representatives == 0:
+        if family.representatives == 0:
             errors.append(RowError(family.first_line, "no_representative", family.code))
-        elif representatives > 1:
+        elif family.representatives > 1:
             errors.append(RowError(family.first_line, "two_representatives", family.code))
     return list(families.values()), sorted(errors, key=lambda error: error.line)

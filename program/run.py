@@ -1,7 +1,7 @@
 """Chile's RUN (Rol Único Nacional): parsing, módulo-11 check digit, display as 12.345.678-5."""
 import re
 
-_CLEAN = re.compile(r"[.\s-]")
+_CLEAN = re.compile(r"[.\s\u2010-\u2015-]")  # dots, spaces, hyphen and the dashes Word types
 
 
 class InvalidRun(ValueError):

@@ -11,6 +11,8 @@ from services.errors import NotFound
 from storage import people_repo
 from storage.models import Family, Member
 
+CHUNK = 500
+
 
 @dataclass(frozen=True)
 class ImportReport:
@@ -19,13 +21,23 @@ class ImportReport:
     errors: list[RowError]
 
 
+async def _in_chunks(lookup, session: AsyncSession, name: str, values: list[str], **kwargs) -> set[str]:
+    """IN (...) lists stay well under the drivers' bound-parameter limits, whatever the file's size."""
+    found: set[str] = set()
+    for start in range(0, len(values), CHUNK):
+        found |= await lookup(session, **{name: values[start:start + CHUNK]}, **kwargs)
+    return found
+
+
 async def import_cohort(session: AsyncSession, *, unit_id: int, text: str) -> ImportReport:
     if await people_repo.get_unit(session, unit_id=unit_id) is None:
         raise NotFound("unit")
     families, errors = parse_cohort(text)
-    taken = await people_repo.existing_family_codes(session, unit_id=unit_id, codes=[f.code for f in families])
+    taken = await _in_chunks(people_repo.existing_family_codes, session, "codes", [f.code for f in families],
+                             unit_id=unit_id)
     errors += [RowError(f.first_line, "family_code_exists", f.code) for f in families if f.code in taken]
-    runs_in_use = await people_repo.runs_in_use(session, runs=[m.run for f in families for m in f.members])
+    runs_in_use = await _in_chunks(people_repo.runs_in_use, session, "runs",
+                                   [m.run for f in families for m in f.members])
     errors += [RowError(m.line, "run_in_use") for f in families for m in f.members if m.run in runs_in_use]
     if errors:
         return ImportReport(0, 0, sorted(errors, key=lambda error: error.line))
