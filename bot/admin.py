@@ -14,6 +14,7 @@ from bot.markers import N_
 from bot.settings import Settings
 from program.access import Actor
 from program.clock import UNIT_TIMEZONES
+from program.clock import format_datetime
 from program.codes import deep_link
 from program.roles import STAFF_ROLES, Role
 from services import onboarding, units
@@ -76,7 +77,7 @@ async def bot_username(settings: Settings) -> str | None:
     return username if isinstance(username, str) and username else None
 
 
-async def _print_code(settings: Settings, _, code: str, ttl: timedelta) -> None:
+async def _print_code(settings: Settings, _, code: str, timezone: str, ttl: timedelta) -> None:
     username = await bot_username(settings)
     if username:
         print(_("Enlace (un solo uso): {link}").format(link=deep_link(username, code)))
@@ -84,7 +85,7 @@ async def _print_code(settings: Settings, _, code: str, ttl: timedelta) -> None:
         print(_("(Sin enlace: no pude consultar el nombre del bot en Telegram. La persona puede abrir "
                 "el bot y escribir el código.)"))
     print(_("Código: {code}").format(code=code))
-    print(_("Vence en {days} días.").format(days=ttl.days))
+    print(_("Válido hasta el {date}.").format(date=format_datetime(utc_now() + ttl, timezone)))
 
 
 def read_cohort_file(path: Path, _) -> str:
@@ -125,7 +126,7 @@ async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[s
     except AdminError as error:
         return _error(str(error))
     if code is not None:  # only once committed: a printed code always works
-        await _print_code(settings, _, code, ttl)
+        await _print_code(settings, _, *code, ttl)
     return status
 
 
@@ -134,7 +135,8 @@ def _error(message: str) -> int:
     return 1
 
 
-async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, str | None]:
+async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, tuple[str, str] | None]:
+    """The exit status, and the (code, unit time zone) of an invitation to print once committed."""
     now = utc_now()
     if args.command == "unit-create":
         unit = await units.create_unit(session, comuna=args.comuna, name=args.name, timezone=args.timezone,
@@ -150,7 +152,8 @@ async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, s
         staff, code = await units.add_staff(session, unit_id=args.unit, name=args.name, role=args.role,
                                             now=now, ttl=ttl)
         print(_("Persona del equipo creada con id {id}.").format(id=staff.id))
-        return 0, code
+        unit = await people_repo.get_unit(session, unit_id=args.unit)
+        return 0, (code, unit.timezone)
     elif args.command == "families-import":
         report = await import_cohort(session, unit_id=args.unit, text=text)
         if report.errors:
@@ -159,7 +162,7 @@ async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, s
                 reason = _(ROW_REASONS[error.reason]).format(detail=error.detail)
                 lines.append(_("fila {line}: {reason}").format(line=error.line, reason=reason))
             return _error("\n".join(lines)), None
-        print(_("Importadas {families} familias con {members} integrantes.").format(
+        print(_("Familias importadas: {families}. Integrantes: {members}.").format(
             families=report.families, members=report.members))
     elif args.command == "family-invite":
         family = await people_repo.find_family_by_code(session, unit_id=args.unit, code=args.family.strip())
@@ -169,5 +172,6 @@ async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, s
             raise NotFound("family")
         code = await onboarding.issue_family_code(session, actor=Actor(role=Role.ADMIN, unit_id=args.unit),
                                                   family_id=family.id, now=now, ttl=ttl)
-        return 0, code
+        unit = await people_repo.get_unit(session, unit_id=args.unit)
+        return 0, (code, unit.timezone)
     return 0, None

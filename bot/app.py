@@ -13,7 +13,7 @@ from bot.commands import CommandMenus
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import LocaleMiddleware, build_i18n
 from bot.isolation import DatabaseEventIsolation
-from bot.middlewares import DbSessionMiddleware, ViewerMiddleware
+from bot.middlewares import DbSessionMiddleware, ErrorChatLockMiddleware, ViewerMiddleware
 from bot.settings import Settings
 from dialogs.family_menu import family_menu_dialog
 from dialogs.language import language_dialog
@@ -45,6 +45,7 @@ def build_dispatcher(
         command_menus=CommandMenus(i18n),
     )
     locale = LocaleMiddleware(i18n)
+    dispatcher.errors.outer_middleware(ErrorChatLockMiddleware(dispatcher.fsm, isolation))
     for observer in (dispatcher.update, dispatcher.errors):
         observer.outer_middleware(DbSessionMiddleware(session_factory))
         observer.outer_middleware(ViewerMiddleware())

@@ -8,39 +8,16 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from bot.catalogs import Gettext, translator
+from bot.logs import configure_logging
 from bot.markers import N_
 from bot.settings import SettingsError, load_settings
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-DOMAIN = "messages"
 ADMIN_COMMANDS = ("unit-create", "unit-list", "staff-add", "families-import", "family-invite")
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
                     "«python -m bot migrate».")
-
-Gettext = Callable[[str], str]
-
-
-def translator(locale: str) -> Gettext:
-    """gettext for the command line, read straight from the .po file (bot.i18n would import aiogram)."""
-    path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.is_file():
-        return lambda msgid: msgid
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale, domain=DOMAIN)
-
-    def gettext(msgid: str) -> str:
-        message = catalog.get(msgid)
-        if message is None or message.fuzzy or not isinstance(message.string, str) or not message.string:
-            return msgid
-        return message.string
-
-    return gettext
-
 
 def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bot", description=_("Acompaña — asistente del Programa Familias"))
@@ -119,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail(error.translated(translator("es")), 2)
     _ = translator(settings.default_locale)
     args = parser(_).parse_args(argv)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_level)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     from sqlalchemy.exc import DBAPIError
 

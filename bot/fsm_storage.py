@@ -21,8 +21,7 @@ class DatabaseStorage(BaseStorage):
 
     async def get_state(self, key: StorageKey) -> str | None:
         async with session_scope(self._factory) as session:
-            record = await fsm_repo.load(session, key=self._keys.build(key))
-        return record.state if record else None
+            return await fsm_repo.load_state(session, key=self._keys.build(key))
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         async with session_scope(self._factory) as session:
@@ -30,8 +29,7 @@ class DatabaseStorage(BaseStorage):
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         async with session_scope(self._factory) as session:
-            record = await fsm_repo.load(session, key=self._keys.build(key))
-        return fsm_repo.loads(record.data) if record else {}
+            return await fsm_repo.load_data(session, key=self._keys.build(key))
 
     async def close(self) -> None:
         pass

@@ -3,7 +3,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from aiogram.fsm.storage.base import BaseEventIsolation, StorageKey
 from sqlalchemy import text
@@ -88,10 +88,13 @@ class AdvisoryLocks:
 
     async def release(self, number: int) -> None:
         async with self._io:
-            self._held -= 1
+            self._held = max(self._held - 1, 0)  # close() may have reset it meanwhile
             try:
                 if self._connection is not None and not await self._execute(UNLOCK, number):
-                    log.warning("advisory lock %s was already gone (lost connection?)", number)
+                    log.warning("advisory lock %s was already gone (its connection was lost)", number)
+            except Exception:
+                # The update itself went fine; a lock whose connection died is released already.
+                log.warning("could not release advisory lock %s; its connection is gone", number)
             finally:
                 if self._held == 0:
                     await self._disconnect()
@@ -108,14 +111,15 @@ class AdvisoryLocks:
             # frees its locks, and the in-process locks still keep this worker's updates apart.
             log.warning("advisory lock connection dropped; locks held on it are released")
             connection, self._connection = self._connection, None
-            await connection.invalidate()
-            await connection.close()
+            with suppress(Exception):
+                await connection.invalidate()
             raise
 
     async def _disconnect(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            await connection.close()
+            with suppress(Exception):  # a dead connection is invalidated by the pool on close
+                await connection.close()
 
     async def close(self) -> None:
         async with self._io:

@@ -3,6 +3,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -39,3 +41,18 @@ class ViewerMiddleware(BaseMiddleware):
         else:
             data["viewer"] = await load_viewer(data["session"], telegram_user_id=user.id)
         return await handler(event, data)
+
+
+class ErrorChatLockMiddleware(BaseMiddleware):
+    """aiogram runs error handlers outside the per-chat lock (its errors middleware wraps the FSM one),
+    yet ours write dialog state (back to the menu); take the chat's lock again for them."""
+
+    def __init__(self, fsm: FSMContextMiddleware, isolation: BaseEventIsolation):
+        self.fsm, self.isolation = fsm, isolation
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        context = self.fsm.resolve_event_context(data["bot"], data) if data.get("event_context") else None
+        if context is None:
+            return await handler(event, data)
+        async with self.isolation.lock(context.key):
+            return await handler(event, data)

@@ -2,7 +2,6 @@
 import asyncio
 import contextlib
 import logging
-import re
 import signal
 from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
@@ -22,8 +21,6 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 HEALTH_PATH = "/healthz"
-# Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret token.
-SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 STARTUP_CALL_TIMEOUT = 15.0  # seconds a non-essential start-up call may hold up the start
 DRAIN_TIMEOUT = 30.0  # seconds updates in progress get to finish when polling stops
 
@@ -47,10 +44,10 @@ class Runtime:
 
 async def prepare(settings: Settings) -> Runtime:
     """Migrate the embedded SQLite database, build Bot and Dispatcher, and set the default command menus."""
+    bot = build_bot(settings)  # checks the token; opens nothing yet
+    engine = make_engine(settings.database_url)  # also creates the SQLite file's folder (data/ on a new install)
     if settings.is_sqlite:
         await upgrade_async(settings.database_url)  # the embedded default needs no separate step
-    bot = build_bot(settings)  # checks the token; opens nothing yet
-    engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     dispatcher = build_dispatcher(settings=settings, engine=engine, session_factory=factory)
     runtime = Runtime(settings, bot, dispatcher, engine, factory)
@@ -132,19 +129,10 @@ async def _healthz(_request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-def check_webhook_settings(settings: Settings) -> None:
-    if not settings.webhook_url or not settings.webhook_secret:
-        raise SystemExit("WEBHOOK_URL and WEBHOOK_SECRET are required in webhook mode.")
-    if not SECRET_PATTERN.match(settings.webhook_secret):
-        raise SystemExit("WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and - (1 to 256 characters).")
-    if not settings.webhook_url.startswith("https://"):
-        log.warning("WEBHOOK_URL is not https://: Telegram only delivers webhooks over HTTPS")
-
-
 async def run_webhook(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Serve the webhook until `stop` is set (by default: until SIGINT/SIGTERM). No scheduler here:
     several web workers may run, and the one `worker` process runs the housekeeping."""
-    check_webhook_settings(settings)
+    settings.require_webhook()  # https:// URL and a secret Telegram accepts, or a SettingsError for the admin
     runtime = await prepare(settings)
     try:
         bot, dispatcher = runtime.bot, runtime.dispatcher

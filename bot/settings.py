@@ -33,7 +33,8 @@ FIELD_MESSAGES = {
     "default_locale": N_("DEFAULT_LOCALE debe ser es, ht o en (se indicó «{value}»)."),
     "log_level": N_("LOG_LEVEL debe ser DEBUG, INFO, WARNING, ERROR o CRITICAL (se indicó «{value}»)."),
     "webhook_port": N_("WEBHOOK_PORT debe ser un número de puerto entre 1 y 65535 (se indicó «{value}»)."),
-    "database_url": N_("DATABASE_URL debe ser sqlite:///ruta/al/archivo.sqlite3 o postgresql://usuario:clave@servidor/base."),
+    "database_url": N_("DATABASE_URL debe ser sqlite:///ruta/al/archivo.sqlite3 o "
+                       "postgresql://usuario:clave@servidor/base."),
     "invite_ttl_days": N_("INVITE_TTL_DAYS debe ser un número de días entre 1 y 365 (se indicó «{value}»)."),
 }
 GENERIC_MESSAGE = N_("El valor de {field} no es válido.")  # no value: it may be a secret
@@ -69,7 +70,6 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
-    catalog_path: str = ""
 
     @field_validator("bot_token")
     @classmethod

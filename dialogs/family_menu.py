@@ -1,6 +1,6 @@
 """The family's menu: their family, their team and how to reach it, language, privacy."""
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.kbd import Column, Start, SwitchTo
 
 from dialogs.labels import role_label

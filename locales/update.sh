@@ -27,4 +27,4 @@ fi
 
 "$PYBABEL" -q update -i "$POT" -d locales -D messages --no-wrap --ignore-obsolete --ignore-pot-creation-date
 
-grep -c '^msgid "' "$POT" | awk '{ print "msgids (incl. header):", $1 }'
+grep -c '^msgid "' "$POT" | awk '{ print "msgids:", $1 - 1 }'

@@ -2,10 +2,16 @@
 import json
 from datetime import date, datetime
 
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import FsmRecord
 from storage.types import utc_now
+
+TABLE = FsmRecord.__table__
+EMPTY = "{}"
 
 
 def _encode(value):
@@ -36,24 +42,37 @@ def loads(text: str) -> dict:
     return json.loads(text or "{}", object_hook=_decode)
 
 
-async def load(session: AsyncSession, *, key: str) -> FsmRecord | None:
-    return await session.get(FsmRecord, key)
+async def load_state(session: AsyncSession, *, key: str) -> str | None:
+    # Plain column reads, no ORM objects: a stale copy in the identity map could hide a newer write.
+    return (await session.exec(select(TABLE.c.state).where(TABLE.c.key == key))).scalar_one_or_none()
+
+
+async def load_data(session: AsyncSession, *, key: str) -> dict:
+    return loads((await session.exec(select(TABLE.c.data).where(TABLE.c.key == key))).scalar_one_or_none())
 
 
 async def save(session: AsyncSession, *, key: str, state: str | None = ..., data: dict | None = None) -> None:
-    """Write the state (when given) and/or data; an empty record is deleted to keep the table small."""
-    record = await session.get(FsmRecord, key)
-    stored = record is not None
-    if record is None:
-        record = FsmRecord(key=key)
+    """Write the state (when given) and/or data; an empty record is deleted to keep the table small.
+
+    Upsert, not read-then-write: a second writer of the same key (another worker, an error handler
+    outside the chat lock) then overwrites instead of failing on the primary key.
+    """
+    values = {}
     if state is not ...:
-        record.state = state
+        values["state"] = state
     if data is not None:
-        record.data = dumps(data)
-    record.updated_at = utc_now()
-    if record.state is None and record.data in ("{}", ""):
-        if stored:
-            await session.delete(record)
-    else:
-        session.add(record)
-    await session.flush()
+        values["data"] = dumps(data)
+    if not values:
+        return
+    values["updated_at"] = utc_now()
+    if values.get("state") is None and values.get("data", EMPTY) == EMPTY:
+        # A missing record stays missing; an existing one is cleared, and deleted once empty.
+        await session.exec(update(TABLE).where(TABLE.c.key == key).values(**values))
+        await session.exec(delete(TABLE).where(TABLE.c.key == key, TABLE.c.state.is_(None), TABLE.c.data == EMPTY))
+        return
+    insert = _dialect_insert(session)(TABLE).values(**({"key": key, "state": None, "data": EMPTY} | values))
+    await session.exec(insert.on_conflict_do_update(index_elements=[TABLE.c.key], set_=values))
+
+
+def _dialect_insert(session: AsyncSession):
+    return pg_insert if session.sync_session.get_bind().dialect.name == "postgresql" else sqlite_insert

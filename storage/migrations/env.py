@@ -19,6 +19,7 @@ def _configure(connection=None, url=None) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
+        compare_server_default=True,  # the same checks as tests/unit/test_migrations.py
     )
 
 

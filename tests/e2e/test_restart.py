@@ -103,13 +103,14 @@ async def test_two_quick_taps(harness, session_factory, clock, errors_log):
     assert "Familia Pérez Soto" in harness.last_text(AFI)
     assert "Invitar" in " ".join(harness.buttons(AFI))
 
-    # One tap on the card and one on the list's (now gone) "Menú" button: both answered, in order.
+    # One tap on the card and one on the list's (now gone) "Menú" button: both answered.
     _, card_back = harness.find_button(AFI, "Mis familias")
     await asyncio.gather(
         harness.feed(updates.callback(AFI, card_back, message_id=message_id)),
         harness.feed(updates.callback(AFI, back_button, message_id=message_id)),
     )
     assert failures(errors_log) == []
+    assert len(harness.api.requests("answerCallbackQuery")) == mark + 4
     await harness.restart()
     texts = await harness.say(AFI, "/menu")
     assert "¿Qué necesitas?" in texts[-1], "the state after the taps is still usable"
@@ -117,8 +118,18 @@ async def test_two_quick_taps(harness, session_factory, clock, errors_log):
     assert failures(errors_log) == []
 
 
+async def dialog_contexts(session_factory) -> list[str]:
+    async with session_factory() as session:
+        keys = (await session.exec(select(FsmRecord.key))).all()
+    return [key for key in keys if ":aiogd:context:" in key]
+
+
 async def test_two_workers_take_turns_with_one_person(harness, session_factory, clock, backend, errors_log):
-    """Webhook workers share the database: a tap and a command at the same moment never interleave."""
+    """Webhook workers share the database: a tap and a command at the same moment never interleave.
+
+    Interleaved, both /menu would read the same empty stack and each start a dialog: the loser's
+    context stays behind as an orphan row. Taking turns, the second /menu replaces the first.
+    """
     if backend != "postgresql":
         pytest.skip("the embedded SQLite default runs one process")
     await afi_at_families(harness, session_factory, clock)
@@ -128,6 +139,12 @@ async def test_two_workers_take_turns_with_one_person(harness, session_factory, 
                              session_factory=make_session_factory(engine), clock=clock)
     try:
         for _ in range(3):
+            async with session_factory() as session:  # no dialog yet: both would insert the same rows
+                await session.exec(delete(FsmRecord))
+                await session.commit()
+            await asyncio.gather(harness.say(AFI, "/menu"), other.feed_raw_update(harness.bot, updates.message(AFI, "/menu")))
+            assert failures(errors_log) == []
+            assert len(await dialog_contexts(session_factory)) == 1
             await asyncio.gather(
                 harness.feed(updates.callback(AFI, family_button, message_id=message_id)),
                 other.feed_raw_update(harness.bot, updates.message(AFI, "/menu")),

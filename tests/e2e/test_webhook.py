@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot import runners
 from bot.runners import HEALTH_PATH, WEBHOOK_PATH, build_webhook_app
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from storage.migrate import upgrade_async
 from storage.models import ChatAccount, CodeAttempt, InviteCode
 from tests.support import seed, updates
@@ -148,26 +148,27 @@ def test_app_is_not_built_without_a_secret(harness):
         build_webhook_app(harness.bot, harness.dispatcher, harness.settings(webhook_secret=""))
 
 
-@pytest.mark.parametrize("overrides", [dict(webhook_url=""), dict(webhook_secret=""),
-                                       dict(webhook_secret="has spaces"), dict(webhook_secret="x" * 257)])
+@pytest.mark.parametrize("overrides", [dict(webhook_url=""), dict(webhook_url="http://bot.example.cl"),
+                                       dict(webhook_secret=""), dict(webhook_secret="has spaces"),
+                                       dict(webhook_secret="x" * 257)])
 async def test_run_webhook_refuses_incomplete_settings(fake_api, tmp_path, overrides):
     values = dict(bot_token=BotHarness.TOKEN, bot_api_base_url=fake_api.base_url, webhook_secret=SECRET,
                   webhook_url="https://bot.example.cl", database_url=f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     settings = Settings(_env_file=None, **(values | overrides))
-    with pytest.raises(SystemExit):
+    with pytest.raises(SettingsError):  # the CLI shows its sentence to the admin
         await runners.run_webhook(settings, stop=asyncio.Event())
     assert fake_api.calls == []
     assert list(tmp_path.iterdir()) == []  # stopped before touching the database
 
 
 @pytest_asyncio.fixture
-async def fresh_database_url(backend, tmp_path, request):
-    """As a new installation finds it: SQLite empty (the runner migrates), PostgreSQL after `release`."""
+async def fresh_database_url(backend, empty_database_url, tmp_path):
+    """As a new installation finds it: SQLite not even created yet, in a folder that does not exist yet
+    (the runner migrates it); PostgreSQL migrated by the `release` step."""
     if backend == "postgresql":
-        url = request.getfixturevalue("empty_database_url")
-        await upgrade_async(url)
-        return url
-    return f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'acompana.sqlite3'}"
+        await upgrade_async(empty_database_url)
+        return empty_database_url
+    return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'acompana.sqlite3'}"
 
 
 def _free_port() -> int:

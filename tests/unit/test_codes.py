@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from program import codes
-from program.codes import ALPHABET, CODE_LENGTH, deep_link, hash_code, locked_until, looks_like_code, new_code, normalise_code
+from program.codes import (ALPHABET, CODE_LENGTH, deep_link, hash_code, locked_until, looks_like_code, new_code,
+                           normalise_code)
 
 T0 = datetime(2026, 3, 5, 12, 0, tzinfo=timezone.utc)
 HOUR = timedelta(hours=1)

@@ -8,8 +8,11 @@ from services import cohort_import, units
 from services.cohort_import import import_cohort
 from services.errors import NotFound
 from storage.models import AuditEvent, Family, Member
-from tests.support.seed import COHORT
-
+COHORT = """codigo_familia,apellido_familia,sector,trayectoria,nombres,apellidos,run,parentesco,representante,cobra_bono
+F-001,Pérez Soto,Villa Norte,aps,María,Pérez Soto,12.345.678-5,jefa de hogar,sí,sí
+F-001,Pérez Soto,Villa Norte,aps,Pedro,Pérez Soto,11.111.111-1,hijo,no,no
+F-002,Joseph,Centro,aps_asl,Jean,Joseph,22.222.222-2,jefe de hogar,sí,sí
+"""
 HEADER = "codigo_familia,apellido_familia,sector,trayectoria,nombres,apellidos,run,parentesco,representante\n"
 
 

@@ -1,4 +1,5 @@
 """The FSM storage on our own table: round trips, typed dates, tidy rows, distinct keys, transactions."""
+import asyncio
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -151,3 +152,37 @@ async def test_writes_outside_an_update_commit_on_their_own(storage, session_fac
         record = await session.get(FsmRecord, "fsm:424242:5001:5001:default")
     assert record is not None and record.state == "Form:name"
     assert record.updated_at.tzinfo is not None
+
+
+async def test_reads_in_one_transaction_see_its_latest_write(storage, session_factory):
+    await storage.set_data(KEY, {"step": 1})
+    async with session_factory() as session:
+        token = current_session.set(session)
+        try:
+            assert await storage.get_data(KEY) == {"step": 1}
+            await storage.set_data(KEY, {"step": 2})
+            assert await storage.get_data(KEY) == {"step": 2}
+            await storage.set_data(KEY, {})
+            assert await storage.get_data(KEY) == {}
+            await storage.set_data(KEY, {"step": 3})
+            assert await storage.get_data(KEY) == {"step": 3}
+            await session.commit()
+        finally:
+            current_session.reset(token)
+    assert await storage.get_data(KEY) == {"step": 3}
+
+
+async def test_a_second_writer_of_the_same_new_key_overwrites_instead_of_failing(storage, session_factory):
+    """Two transactions create the same record (e.g. an error handler outside the chat lock)."""
+    async with session_factory() as first:
+        token = current_session.set(first)
+        try:
+            await storage.set_data(KEY, {"by": "first"})
+        finally:
+            current_session.reset(token)
+        second = asyncio.create_task(storage.set_data(KEY, {"by": "second"}))  # waits for the first's commit
+        await asyncio.sleep(0.2)
+        await first.commit()
+    await asyncio.wait_for(second, timeout=30)
+    assert await storage.get_data(KEY) == {"by": "second"}
+    assert await rows(session_factory) == 1

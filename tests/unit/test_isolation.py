@@ -6,7 +6,7 @@ import pytest_asyncio
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import text
 
-from bot.isolation import DatabaseEventIsolation
+from bot.isolation import DatabaseEventIsolation, advisory_number
 from storage.engine import make_engine
 from tests.support.databases import postgres_url_or_skip
 
@@ -141,18 +141,24 @@ async def test_another_worker_waits_for_the_same_chat(this_worker, other_worker)
     assert this_worker._locks == {} and other_worker._locks == {}
 
 
-async def test_advisory_lock_is_visible_in_postgres(this_worker, pg_url):
-    async def advisory_locks() -> int:
+async def test_the_lock_is_a_postgres_advisory_lock(this_worker, pg_url):
+    async def free(key) -> bool:
+        """Another session can take the advisory lock (then gives it back)."""
         async with probe.connect() as connection:
-            return (await connection.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"))).scalar_one()
+            number = advisory_number(key)
+            taken = (await connection.execute(text("SELECT pg_try_advisory_lock(:n)"), {"n": number})).scalar_one()
+            if taken:
+                await connection.execute(text("SELECT pg_advisory_unlock(:n)"), {"n": number})
+            return taken
 
     probe = make_engine(pg_url)
     try:
-        before = await advisory_locks()
         async with this_worker.lock(ANA):
             async with this_worker.lock(ANA_STACK):
-                assert await advisory_locks() == before + 2
-        assert await advisory_locks() == before
+                assert not await free(ANA) and not await free(ANA_STACK)
+                assert await free(LUIS)
+            assert not await free(ANA) and await free(ANA_STACK)
+        assert await free(ANA)
     finally:
         await probe.dispose()
 
@@ -194,3 +200,27 @@ async def test_a_burst_of_updates_does_not_starve_the_pool(pg_url):
     finally:
         await isolation.close()
         await engine.dispose()
+
+
+async def test_a_lost_lock_connection_does_not_fail_the_update(pg_url, caplog):
+    """PostgreSQL restarted or the connection was cut while a chat was locked: finish, then reconnect."""
+    engine, probe = make_engine(pg_url), make_engine(pg_url)
+    isolation = DatabaseEventIsolation(engine)
+    number = advisory_number(ANA)
+    try:
+        async with isolation.lock(ANA):
+            async with probe.connect() as connection:
+                killed = (await connection.execute(text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                    "AND classid = :high AND objid = :low"),
+                    {"high": (number >> 32) & 0xFFFFFFFF, "low": number & 0xFFFFFFFF})).scalars().all()
+            assert killed == [True]
+        assert "advisory lock" in caplog.text
+        async with isolation.lock(ANA):  # a fresh connection
+            pass
+        assert isolation._locks == {} and engine.pool.checkedout() == 0
+    finally:
+        await isolation.close()
+        await engine.dispose()
+        await probe.dispose()
