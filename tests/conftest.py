@@ -2,6 +2,7 @@ import pytest
 import pytest_asyncio
 
 from storage.engine import make_engine, make_session_factory
+from storage.migrate import upgrade_async
 from tests.support.clock import FakeClock
 from tests.support.databases import create_tables, postgres_url_or_skip, reset_postgres
 from tests.support.fake_bot_api import FakeBotAPI
@@ -21,6 +22,16 @@ async def empty_database_url(backend, tmp_path) -> str:
         await reset_postgres(url)
         return url
     return f"sqlite+aiosqlite:///{tmp_path / 'acompana.sqlite3'}"
+
+
+@pytest_asyncio.fixture
+async def fresh_database_url(backend, empty_database_url, tmp_path):
+    """As a new installation finds it: SQLite not even created yet, in a folder that does not exist yet
+    (the runner migrates it); PostgreSQL migrated by the `release` step."""
+    if backend == "postgresql":
+        await upgrade_async(empty_database_url)
+        return empty_database_url
+    return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'acompana.sqlite3'}"
 
 
 @pytest_asyncio.fixture

@@ -11,7 +11,6 @@ from sqlmodel import select
 from bot import runners
 from bot.settings import Settings
 from storage.engine import make_engine, make_session_factory
-from storage.migrate import upgrade_async
 from storage.models import ChatAccount, CodeAttempt
 from tests.support import seed, updates
 from tests.support.harness import BotHarness
@@ -53,16 +52,6 @@ async def test_polling_answers_a_stranger_and_confirms_the_update(harness, fake_
 
 
 # ---- the runner: prepare() + poll(), as run_polling composes them ----------------------------------
-
-
-@pytest_asyncio.fixture
-async def fresh_database_url(backend, empty_database_url, tmp_path):
-    """As a new installation finds it: SQLite not even created yet, in a folder that does not exist yet
-    (the runner migrates it); PostgreSQL migrated by the `release` step."""
-    if backend == "postgresql":
-        await upgrade_async(empty_database_url)
-        return empty_database_url
-    return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'acompana.sqlite3'}"
 
 
 @pytest_asyncio.fixture

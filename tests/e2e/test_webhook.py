@@ -12,7 +12,6 @@ from sqlmodel import select
 from bot import runners
 from bot.runners import HEALTH_PATH, WEBHOOK_PATH, build_webhook_app
 from bot.settings import Settings, SettingsError
-from storage.migrate import upgrade_async
 from storage.models import ChatAccount, CodeAttempt, InviteCode
 from tests.support import seed, updates
 from tests.support.harness import BotHarness
@@ -159,16 +158,6 @@ async def test_run_webhook_refuses_incomplete_settings(fake_api, tmp_path, overr
         await runners.run_webhook(settings, stop=asyncio.Event())
     assert fake_api.calls == []
     assert list(tmp_path.iterdir()) == []  # stopped before touching the database
-
-
-@pytest_asyncio.fixture
-async def fresh_database_url(backend, empty_database_url, tmp_path):
-    """As a new installation finds it: SQLite not even created yet, in a folder that does not exist yet
-    (the runner migrates it); PostgreSQL migrated by the `release` step."""
-    if backend == "postgresql":
-        await upgrade_async(empty_database_url)
-        return empty_database_url
-    return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'acompana.sqlite3'}"
 
 
 def _free_port() -> int:
