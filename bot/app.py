@@ -17,6 +17,7 @@ from bot.middlewares import DbSessionMiddleware, ErrorChatLockMiddleware, Viewer
 from bot.settings import Settings
 from dialogs.family_menu import family_menu_dialog
 from dialogs.language import language_dialog
+from dialogs.navigation import is_family_with_consent, is_staff, only_for
 from dialogs.staff_menu import staff_menu_dialog
 from handlers import commands, consent, errors, fallback
 from storage.types import utc_now
@@ -52,7 +53,10 @@ def build_dispatcher(
         observer.outer_middleware(locale)
 
     dispatcher.include_routers(errors.build_router(), commands.build_router(), consent.build_router())
-    dispatcher.include_routers(staff_menu_dialog(), family_menu_dialog(), language_dialog())
+    dispatcher.include_routers(only_for(staff_menu_dialog(), is_staff),
+                               only_for(family_menu_dialog(), is_family_with_consent), language_dialog())
     dispatcher.include_router(fallback.build_router())
-    setup_dialogs(dispatcher, events_isolation=isolation)
+    # aiogram-dialog's stack lock nests inside the chat lock above, which already keeps workers apart;
+    # in-process locks are enough for it and spare a second advisory lock per update.
+    setup_dialogs(dispatcher, events_isolation=DatabaseEventIsolation())
     return dispatcher

@@ -32,3 +32,19 @@ async def show_menu(manager: DialogManager, viewer: Viewer) -> None:
         return
     state = FamilyMenu.main if role is Role.FAMILY else StaffMenu.main
     await manager.start(state, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
+async def is_staff(_event, viewer: Viewer) -> bool:
+    return viewer.role is not None and viewer.role is not Role.FAMILY
+
+
+async def is_family_with_consent(_event, viewer: Viewer) -> bool:
+    return viewer.role is Role.FAMILY and not viewer.needs_consent
+
+
+def only_for(dialog, role_filter):
+    """A role's dialog sees only its role's events; the rest (a professional deactivated mid-dialog,
+    a forged intent) falls through to the fallback, which shows the person's own menu."""
+    dialog.message.filter(role_filter)
+    dialog.callback_query.filter(role_filter)
+    return dialog

@@ -5,7 +5,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor
 from program.roles import Role
-from storage import accounts_repo, people_repo
+from storage import accounts_repo
 from storage.models import ChatAccount, Family, Member, Staff, Unit
 
 
@@ -49,18 +49,13 @@ class Viewer:
 
 
 async def load_viewer(session: AsyncSession, *, telegram_user_id: int) -> Viewer:
-    account = await accounts_repo.get_account(session, telegram_user_id=telegram_user_id)
-    viewer = Viewer(account=account)
-    if account is None:
-        return viewer
-    if account.staff_id is not None:
-        staff = await people_repo.get_staff(session, staff_id=account.staff_id)
-        if staff is not None and staff.active:
-            viewer.staff = staff
-            viewer.unit = await people_repo.get_unit(session, unit_id=staff.unit_id)
-    elif account.member_id is not None:
-        viewer.member = await people_repo.get_member(session, member_id=account.member_id)
-        if viewer.member is not None:
-            viewer.family = await people_repo.get_family(session, family_id=viewer.member.family_id)
-            viewer.unit = await people_repo.get_unit(session, unit_id=viewer.family.unit_id)
-    return viewer
+    row = await accounts_repo.account_with_links(session, telegram_user_id=telegram_user_id)
+    if row is None:
+        return Viewer()
+    account, staff, member, family, unit = row
+    if staff is not None:
+        # A deactivated professional keeps the account but loses the role and the unit's data.
+        return Viewer(account=account, staff=staff, unit=unit) if staff.active else Viewer(account=account)
+    if member is not None and family is not None:
+        return Viewer(account=account, member=member, family=family, unit=unit)
+    return Viewer(account=account)

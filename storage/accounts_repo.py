@@ -5,11 +5,26 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ChatAccount, CodeAttempt, InviteCode
+from storage.models import ChatAccount, CodeAttempt, Family, InviteCode, Member, Staff, Unit
 
 
 async def get_account(session: AsyncSession, *, telegram_user_id: int) -> ChatAccount | None:
     query = select(ChatAccount).where(ChatAccount.telegram_user_id == telegram_user_id)
+    return (await session.exec(query)).first()
+
+
+async def account_with_links(
+    session: AsyncSession, *, telegram_user_id: int
+) -> tuple[ChatAccount, Staff | None, Member | None, Family | None, Unit | None] | None:
+    """The account and whoever it is linked to, in one query (it runs on every update)."""
+    query = (
+        select(ChatAccount, Staff, Member, Family, Unit)
+        .outerjoin(Staff, ChatAccount.staff_id == Staff.id)
+        .outerjoin(Member, ChatAccount.member_id == Member.id)
+        .outerjoin(Family, Member.family_id == Family.id)
+        .outerjoin(Unit, Unit.id == func.coalesce(Staff.unit_id, Family.unit_id))
+        .where(ChatAccount.telegram_user_id == telegram_user_id)
+    )
     return (await session.exec(query)).first()
 
 

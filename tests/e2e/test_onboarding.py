@@ -145,3 +145,35 @@ async def test_every_staff_role_reaches_its_menu(harness, session_factory, clock
         assert f"Hola, Persona {role}" in texts[-1] and label in texts[-1]
         assert harness.buttons(user_id) == ["👥 Mis familias", "🌐 Idioma"]
         assert "Aún no tienes familias asignadas" in (await harness.tap(user_id, "Mis familias"))[-1]
+
+
+async def test_deactivated_staff_loses_access_to_the_units_data(harness, session_factory, clock):
+    from storage.models import Staff
+
+    unit = await seed.unit_with_families(session_factory, clock())
+    await harness.say(AFI_USER, f"/start {unit.afi_code}")
+    message_id, families_button = harness.find_button(AFI_USER, "Mis familias")
+    async with session_factory() as session:
+        staff = await session.get(Staff, unit.afi_id)
+        staff.active = False
+        session.add(staff)
+        await session.commit()
+    assert "necesitas un código" in (await harness.say(AFI_USER, "/menu"))[-1]
+    # The button from before still on screen: no family list, only the explanation.
+    texts = await harness.press(AFI_USER, families_button, message_id)
+    assert "necesitas un código" in texts[-1] and not any("Tus familias" in text for text in texts)
+
+
+async def test_professional_deactivated_in_the_middle_of_a_dialog(harness, session_factory, clock):
+    from storage.models import Staff
+
+    unit = await seed.unit_with_families(session_factory, clock())
+    await harness.say(AFI_USER, f"/start {unit.afi_code}")
+    await harness.tap(AFI_USER, "Mis familias")
+    async with session_factory() as session:
+        staff = await session.get(Staff, unit.afi_id)
+        staff.active = False
+        session.add(staff)
+        await session.commit()
+    texts = await harness.tap(AFI_USER, "Pérez Soto")
+    assert "necesitas un código" in texts[-1] and not any("12.345.678-5" in text for text in texts)
