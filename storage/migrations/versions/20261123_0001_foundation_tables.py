@@ -115,7 +115,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_member_family_id'), ['family_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_member_run'), ['run'], unique=False)
+        batch_op.create_index(batch_op.f('ix_member_run'), ['run'], unique=True)
 
     op.create_table('chat_account',
     sa.Column('id', sa.Integer(), nullable=False),
