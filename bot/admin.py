@@ -20,6 +20,7 @@ from program.roles import STAFF_ROLES, Role
 from services import onboarding, units
 from services.cohort_import import import_cohort
 from services.errors import InvalidInput, NotFound
+from services.indicators import import_indicators
 from storage import people_repo
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
@@ -104,7 +105,7 @@ def read_cohort_file(path: Path, _) -> str:
 async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[str], str]) -> int:
     ttl = timedelta(days=settings.invite_ttl_days)
     try:
-        text = read_cohort_file(args.file, _) if args.command == "families-import" else ""
+        text = read_cohort_file(args.file, _) if args.command in ("families-import", "indicators-import") else ""
         if settings.is_sqlite:
             await upgrade_async(settings.database_url)
         engine = make_engine(settings.database_url)
@@ -128,6 +129,18 @@ async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[s
     if code is not None:  # only once committed: a printed code always works
         await _print_code(settings, _, *code, ttl)
     return status
+
+
+def _import_indicators(report, _) -> int:
+    if report.errors:
+        # The row messages come from program.matriz, in Spanish like the file's own column names.
+        lines = [_("No se importó ningún indicador. Corrige estas filas y vuelve a intentar:"), *report.errors]
+        return _error("\n".join(lines))
+    if report.empty:
+        return _error(_("El archivo no tiene filas de indicadores (encabezado: code,dimension,text)."))
+    print(_("Indicadores importados: {created} nuevos, {updated} actualizados, {unchanged} sin cambios.").format(
+        created=report.created, updated=report.updated, unchanged=report.unchanged))
+    return 0
 
 
 def _error(message: str) -> int:
@@ -164,6 +177,8 @@ async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, t
             return _error("\n".join(lines)), None
         print(_("Familias importadas: {families}. Integrantes: {members}.").format(
             families=report.families, members=report.members))
+    elif args.command == "indicators-import":
+        return _import_indicators(await import_indicators(session, unit_id=args.unit, text=text), _), None
     elif args.command == "family-invite":
         family = await people_repo.find_family_by_code(session, unit_id=args.unit, code=args.family.strip())
         if family is None:

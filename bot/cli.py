@@ -15,7 +15,7 @@ from bot.logs import configure_logging
 from bot.markers import N_
 from bot.settings import SettingsError, load_settings
 
-ADMIN_COMMANDS = ("unit-create", "unit-list", "staff-add", "families-import", "family-invite")
+ADMIN_COMMANDS = ("unit-create", "unit-list", "staff-add", "families-import", "family-invite", "indicators-import")
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
                     "«python -m bot migrate».")
 
@@ -43,6 +43,10 @@ def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
     invite = commands.add_parser("family-invite", help=_("código de un solo uso para la persona representante"))
     invite.add_argument("--unit", type=int, required=True)
     invite.add_argument("--family", required=True, help=_("código de la familia"))
+    indicators = commands.add_parser("indicators-import", help=_(
+        "importa los indicadores de la Matriz de Bienestar de la unidad desde CSV (code,dimension,text; todo o nada)"))
+    indicators.add_argument("--unit", type=int, required=True)
+    indicators.add_argument("file", type=Path)
     return root
 
 

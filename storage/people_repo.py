@@ -6,6 +6,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Family, Member, Staff, Unit
+from storage.records import BonoFollowup, Commitment
+
+CHUNK = 500  # IN (...) lists stay well under the drivers' bound-parameter limits
+OPEN_COMMITMENT = ("pending", "in_progress")
 
 
 async def add(session: AsyncSession, row):
@@ -29,6 +33,11 @@ async def get_staff(session: AsyncSession, *, staff_id: int) -> Staff | None:
 async def list_staff(session: AsyncSession, *, unit_id: int) -> Sequence[Staff]:
     query = select(Staff).where(Staff.unit_id == unit_id).order_by(Staff.role, Staff.name)
     return (await session.exec(query)).all()
+
+
+async def active_staff(session: AsyncSession, *, unit_id: int, role: str) -> Sequence[Staff]:
+    query = select(Staff).where(Staff.unit_id == unit_id, Staff.role == role, col(Staff.active).is_(True))
+    return (await session.exec(query.order_by(Staff.name, Staff.id))).all()
 
 
 async def get_family(session: AsyncSession, *, family_id: int) -> Family | None:
@@ -94,3 +103,42 @@ async def runs_in_use(session: AsyncSession, *, runs: Sequence[str]) -> set[str]
         return set()
     query = select(Member.run).where(col(Member.run).in_(runs))
     return set((await session.exec(query)).all())
+
+
+# ---- what "Mis familias" shows of many families at once ----------------------------------------------
+def _chunks(ids: Sequence[int]):
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+async def member_names(session: AsyncSession, *, family_ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for chunk in _chunks(family_ids):
+        query = select(Member.family_id, Member.given_names, Member.surnames).where(col(Member.family_id).in_(chunk))
+        for family_id, given, surnames in (await session.exec(query)).all():
+            found.setdefault(family_id, []).append(f"{given} {surnames}".strip())
+    return found
+
+
+async def open_commitment_counts(session: AsyncSession, *, family_ids: Sequence[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for chunk in _chunks(family_ids):
+        query = (select(Commitment.family_id, func.count()).where(col(Commitment.family_id).in_(chunk),
+                                                                  col(Commitment.status).in_(OPEN_COMMITMENT))
+                 .group_by(Commitment.family_id))
+        found.update(dict((await session.exec(query)).all()))
+    return found
+
+
+async def latest_bono_answers(session: AsyncSession, *, family_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Family id → (month "YYYY-MM", answer) of its newest month with an answer."""
+    found: dict[int, tuple[str, str]] = {}
+    for chunk in _chunks(family_ids):
+        newest = (select(BonoFollowup.family_id, func.max(BonoFollowup.month).label("month"))
+                  .where(col(BonoFollowup.family_id).in_(chunk)).group_by(BonoFollowup.family_id).subquery())
+        query = select(BonoFollowup.family_id, BonoFollowup.month, BonoFollowup.answer).join(
+            newest, (BonoFollowup.family_id == newest.c.family_id) & (BonoFollowup.month == newest.c.month))
+        found.update({family_id: (month, answer) for family_id, month, answer in (await session.exec(query)).all()})
+    return found
+

@@ -10,3 +10,13 @@ from storage.models import (  # noqa: F401
     Staff,
     Unit,
 )
+from storage.records import (  # noqa: F401
+    BonoFollowup,
+    BonoFollowupEvent,
+    Commitment,
+    CommitmentEvent,
+    Indicator,
+    MatrizState,
+    SessionRecord,
+    Visit,
+)

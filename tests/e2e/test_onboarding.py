@@ -12,7 +12,7 @@ async def test_staff_member_links_with_deep_link_and_sees_menu(harness, session_
     texts = await harness.say(AFI_USER, f"/start {unit.afi_code}")
     assert any("Quedaste registrado/a como Apoyo Familiar Integral en UIF Conchalí" in t for t in texts)
     assert "Hola, Carla Rojas" in texts[-1]
-    assert harness.buttons(AFI_USER) == ["👥 Mis familias", "🌐 Idioma"]
+    assert harness.buttons(AFI_USER) == ["📝 Registrar sesión", "👥 Mis familias", "🌐 Idioma"]
     scopes = [call.params.get("scope") for call in harness.api.requests("setMyCommands")]
     assert {"type": "chat", "chat_id": AFI_USER} in scopes
 
@@ -59,7 +59,7 @@ async def test_code_typed_as_text_and_in_lowercase_links_too(harness, session_fa
     unit = await seed.unit_with_families(session_factory, clock())
     texts = await harness.say(JEFE_USER, unit.jefe_code.lower())
     assert any("Jefe/a de Unidad" in text for text in texts)
-    assert harness.buttons(JEFE_USER) == ["👥 Mis familias", "🏢 Mi unidad", "🌐 Idioma"]
+    assert harness.buttons(JEFE_USER) == ["📝 Registrar sesión", "👥 Mis familias", "🏢 Mi unidad", "🌐 Idioma"]
 
 
 async def test_five_wrong_codes_lock_the_chat_for_an_hour(harness, session_factory, clock):
@@ -86,7 +86,7 @@ async def test_afi_sees_only_assigned_families_and_forged_ids_are_refused(harnes
     other = await seed.unit_with_families(session_factory, clock(), comuna="Renca")
     await harness.say(AFI_USER, f"/start {unit.afi_code}")
     await harness.tap(AFI_USER, "Mis familias")
-    assert harness.buttons(AFI_USER) == ["Pérez Soto · F-001", "⬅️ Menú"]
+    assert harness.buttons(AFI_USER) == ["🕐 Pérez Soto · F-001", "⬅️ Menú"]  # 🕐: S1 is due
     message_id, data = harness.find_button(AFI_USER, "Pérez Soto")
     card = (await harness.tap(AFI_USER, "Pérez Soto"))[-1]
     assert "12.345.678-5" in card and "representante" in card
@@ -104,7 +104,7 @@ async def test_jefe_sees_the_unit(harness, session_factory, clock):
     unit = await seed.unit_with_families(session_factory, clock())
     await harness.say(JEFE_USER, f"/start {unit.jefe_code}")
     await harness.tap(JEFE_USER, "Mis familias")
-    assert harness.buttons(JEFE_USER)[:2] == ["Joseph · F-002", "Pérez Soto · F-001"]
+    assert harness.buttons(JEFE_USER)[:2] == ["🕐 Joseph · F-002", "🕐 Pérez Soto · F-001"]
     await harness.tap(JEFE_USER, "Menú")
     overview = (await harness.tap(JEFE_USER, "Mi unidad"))[-1]
     assert "invitada: 2" in overview and "Carla Rojas — Apoyo Familiar Integral" in overview
@@ -139,11 +139,14 @@ async def test_every_staff_role_reaches_its_menu(harness, session_factory, clock
         codes = {role: (await units.add_staff(session, unit_id=unit.unit_id, name=f"Persona {role}", role=role,
                                               now=clock()))[1] for role in ("gestor_socio", "gestor_familiar")}
         await session.commit()
-    for user_id, (role, label) in enumerate([("gestor_socio", "Gestor/a Sociocomunitario/a"),
-                                             ("gestor_familiar", "Gestor/a Familiar")], start=5100):
+    # The Gestor Sociocomunitario records group sessions elsewhere; the Gestor Familiar records S1 with the AFI.
+    for user_id, (role, label, menu) in enumerate([
+            ("gestor_socio", "Gestor/a Sociocomunitario/a", ["👥 Mis familias", "🌐 Idioma"]),
+            ("gestor_familiar", "Gestor/a Familiar", ["📝 Registrar sesión", "👥 Mis familias", "🌐 Idioma"])],
+            start=5100):
         texts = await harness.say(user_id, f"/start {codes[role]}")
         assert f"Hola, Persona {role}" in texts[-1] and label in texts[-1]
-        assert harness.buttons(user_id) == ["👥 Mis familias", "🌐 Idioma"]
+        assert harness.buttons(user_id) == menu
         assert "Aún no tienes familias asignadas" in (await harness.tap(user_id, "Mis familias"))[-1]
 
 

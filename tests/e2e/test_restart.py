@@ -60,7 +60,7 @@ async def test_lost_context_brings_the_person_back_to_the_menu(harness, session_
     texts = await harness.press(AFI, family_button, old_message)
     assert any("conversación anterior" in t for t in texts), texts
     assert "¿Qué necesitas?" in texts[-1]
-    assert harness.buttons(AFI) == ["👥 Mis familias", "🌐 Idioma"]
+    assert harness.buttons(AFI) == ["📝 Registrar sesión", "👥 Mis familias", "🌐 Idioma"]
     answers = harness.api.requests("answerCallbackQuery")
     assert "conversación anterior" in (answers[-1].params.get("text") or "")
     assert failures(errors_log) == []
