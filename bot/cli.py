@@ -64,15 +64,31 @@ def _ensure_sqlite_directory(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _use_program_files(settings, _: Gettext) -> None:
+    from program.catalog import CatalogError
+    from program.trajectory import CadenceError
+    from services import program_data
+
+    try:
+        program_data.use_files(catalog_file=settings.catalog_file, cadence_file=settings.cadence_file)
+    except (CatalogError, CadenceError) as error:
+        _fail(_("El catálogo de sesiones (CATALOG_FILE) o su cadencia (CADENCE_FILE) no es válido:\n- {errors}")
+              .format(errors="\n- ".join(error.errors)), 2)
+    except OSError as error:
+        _fail(_("No pude leer el archivo {file} ({error}).").format(file=error.filename, error=type(error).__name__), 2)
+
+
 def _run(args: argparse.Namespace, settings, _: Gettext) -> int:
     if args.command == "run":
         settings.require_token()
         if args.webhook:
             settings.require_webhook()
+        _use_program_files(settings, _)
         from bot.runners import run_polling, run_webhook
 
         asyncio.run(run_webhook(settings) if args.webhook else run_polling(settings))
     elif args.command == "worker":
+        _use_program_files(settings, _)
         from bot.runners import run_worker
 
         asyncio.run(run_worker(settings))

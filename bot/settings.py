@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    catalog_file: str = ""  # a unit's own session catalog (YAML); empty: the one built from the guides
+    cadence_file: str = ""  # a unit's own cadence of the sessions over the 24 months (YAML)
 
     @field_validator("bot_token")
     @classmethod

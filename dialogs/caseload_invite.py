@@ -23,28 +23,37 @@ def qr_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
-async def on_invite(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+async def send_invitation(manager: DialogManager, family_id: int, *, unless_linked: bool = False) -> bool:
+    """Issue the representative's code and send it to this chat as text and as a QR; False when it may
+    not be issued (not this professional's family, no representative) or is not needed (`unless_linked`)."""
     data = manager.middleware_data
-    viewer, session, now = data["viewer"], data["session"], data["clock"]()
+    viewer, session, now, bot = data["viewer"], data["session"], data["clock"](), data["bot"]
     settings = data.get("settings")
     ttl = timedelta(days=settings.invite_ttl_days) if settings is not None else onboarding.DEFAULT_TTL
     try:
-        code = await onboarding.issue_family_code(session, actor=viewer.actor,
-                                                  family_id=manager.dialog_data.get("family_id", 0), now=now, ttl=ttl)
+        code = await onboarding.issue_family_code(session, actor=viewer.actor, family_id=family_id, now=now,
+                                                  ttl=ttl, unless_linked=unless_linked)
     except (NotAllowed, NotFound):
-        await callback.answer(_("No puedes invitar a esta familia."), show_alert=True)
-        return
-    me = await callback.bot.me()
+        return False
+    if code is None:
+        return False
+    me = await bot.me()
     link = deep_link(me.username, code)
     until = format_datetime(now + ttl, viewer.timezone)
+    chat_id = data["event_chat"].id
     # Sent apart from the menu message, so the code stays on screen while the family types or scans it.
-    await callback.message.answer(
-        _("Invitación para la persona representante de la familia.\n\nEnlace: {link}\nCódigo: {code}\n"
-          "Vale una sola vez, hasta el {until}.").format(link=link, code=code, until=until)
-    )
-    await callback.message.answer_photo(
-        BufferedInputFile(qr_png(link), filename="invitacion.png"),
+    await bot.send_message(chat_id, _(
+        "Invitación para la persona representante de la familia.\n\nEnlace: {link}\nCódigo: {code}\n"
+        "Vale una sola vez, hasta el {until}.").format(link=link, code=code, until=until))
+    await bot.send_photo(
+        chat_id, BufferedInputFile(qr_png(link), filename="invitacion.png"),
         caption=_("📷 Muestra este código QR a la persona representante: lo escanea con la cámara y se abre "
                   "Acompaña.\nCódigo: {code}\nVale una sola vez, hasta el {until}.").format(code=code, until=until),
     )
     manager.show_mode = ShowMode.SEND
+    return True
+
+
+async def on_invite(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    if not await send_invitation(manager, manager.dialog_data.get("family_id", 0)):
+        await callback.answer(_("No puedes invitar a esta familia."), show_alert=True)

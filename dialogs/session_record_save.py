@@ -5,6 +5,7 @@ from dataclasses import replace
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
+from dialogs.caseload_invite import send_invitation
 from dialogs.session_record_flow import explain, get_draft, info, steps, to_menu
 from dialogs.states import RecordSession as R
 from program.clock import format_date
@@ -84,4 +85,7 @@ async def save_draft(manager: DialogManager) -> None:
         return
     await data["bot"].send_message(data["event_chat"].id, _("Guardado ✅ {code} · {family} · {date}").format(
         code=draft.code, family=facts.get("family_name", ""), date=format_date(draft.held_on)))
+    if draft.outcome == Outcome.DONE and "carta_compromiso" in facts.get("flags", ()):
+        # The Carta de Compromiso is signed: the representative can link their phone right there, in the visit.
+        await send_invitation(manager, draft.family_id, unless_linked=True)
     await to_menu(manager)

@@ -16,7 +16,8 @@ from services import audit
 from services.errors import NotAllowed, NotFound
 from services.indicators import indicators_for_unit
 from services.onboarding import family_scope
-from services.session_record_checks import cadence, catalog, member_name
+from services.program_data import cadence, catalog
+from services.session_record_checks import member_name
 from storage import accounts_repo, people_repo, records_repo
 from storage.models import Family, Member, Staff
 from storage.records import Commitment, SessionRecord

@@ -60,9 +60,12 @@ async def issue_staff_code(session: AsyncSession, *, staff_id: int, now: datetim
 
 
 async def issue_family_code(
-    session: AsyncSession, *, actor: Actor, family_id: int, now: datetime, ttl: timedelta = DEFAULT_TTL
-) -> str:
-    """A one-time code for the family's representative; only who may edit the family can ask."""
+    session: AsyncSession, *, actor: Actor, family_id: int, now: datetime, ttl: timedelta = DEFAULT_TTL,
+    unless_linked: bool = False,
+) -> str | None:
+    """A one-time code for the family's representative; only who may edit the family can ask.
+    With `unless_linked`, None when the representative already uses the bot (the invitation an S1 hands
+    out on its own is not needed then; the card's button still issues a new one, for a new phone)."""
     family = await people_repo.get_family(session, family_id=family_id)
     if family is None:
         raise NotFound("family")
@@ -73,6 +76,8 @@ async def issue_family_code(
     member = await people_repo.representative(session, family_id=family_id)
     if member is None:
         raise NotFound("representative")
+    if unless_linked and await accounts_repo.accounts_for_member(session, member_id=member.id):
+        return None
     code = await _issue(session, now=now, ttl=ttl, created_by=str(actor.role), member_id=member.id)
     await audit.record(session, actor=actor, action="invite.family", record_type="member", record_id=member.id,
                        unit_id=family.unit_id)

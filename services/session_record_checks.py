@@ -5,20 +5,19 @@ save). Reasons are ids (services.errors.InvalidInput.reason); the dialog transla
 """
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from functools import cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor, can_edit_family
-from program.catalog import Catalog, Session, load_catalog
+from program.catalog import Session
 from program.clock import to_local
 from program.matriz import DIMENSIONS, STATES
 from program.roles import STAFF_ROLES, Role
 from program.session_draft import BonoAnswer, Outcome, Responsible, SessionDraft
-from program.trajectory import Cadence, load_cadence
 from services import audit
 from services.errors import InvalidInput, NotAllowed
 from services.onboarding import family_scope
+from services.program_data import catalog
 from storage import people_repo
 from storage.models import Family, Member
 from storage.records import Commitment
@@ -30,16 +29,6 @@ PLANS = ("familiar", "laboral")
 VOICE_ID_MAX = 200
 # The outcomes after which the family is out of the program (trajectory stage "cerrada"/"egresada").
 CLOSED_STATUSES = frozenset({"declined", "abandoned", "graduated"})
-
-
-@cache
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@cache
-def cadence() -> Cadence:
-    return load_cadence(catalog=catalog())
 
 
 def may_record(role: Role, session: Session) -> bool:

@@ -13,7 +13,8 @@ from tests.support.databases import postgres_url_or_skip, reset_postgres
 
 TOKEN = "424242:AAHtestTOKENtestTOKENtestTOKENtest12"
 SETTINGS_VARIABLES = {"BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "DEFAULT_LOCALE", "WEBHOOK_URL",
-                      "WEBHOOK_SECRET", "WEBHOOK_HOST", "WEBHOOK_PORT", "LOG_LEVEL", "INVITE_TTL_DAYS", "CATALOG_PATH"}
+                      "WEBHOOK_SECRET", "WEBHOOK_HOST", "WEBHOOK_PORT", "LOG_LEVEL", "INVITE_TTL_DAYS", "CATALOG_FILE",
+                      "CADENCE_FILE"}
 SUBCOMMANDS = ("run", "worker", "migrate", "unit-create", "unit-list", "staff-add", "families-import",
                "family-invite")
 CLOSED_PORT = "http://127.0.0.1:9"  # nothing listens on loopback's discard port: getMe fails at once
@@ -222,3 +223,14 @@ def test_catalogs_compile_without_fuzzy_entries_and_fall_back_to_spanish(tmp_pat
     # The CLI's own translator reads the shipped catalogs.
     assert translator("ht")("lista las unidades") != "lista las unidades"
     assert translator("es")("lista las unidades") == "lista las unidades"
+
+def test_a_units_bad_catalog_file_stops_the_start_with_its_errors(cli_env, capsys, tmp_path):
+    catalog = tmp_path / "catalogo.yaml"
+    catalog.write_text("version: x\nstages: []\nsessions: []\n", encoding="utf-8")
+    cli_env.setenv("CATALOG_FILE", str(catalog))
+    status, err = exit_of(["worker"], capsys)
+    assert status == 2 and "CATALOG_FILE" in err and "\n- " in err, err
+    cli_env.setenv("CATALOG_FILE", str(tmp_path / "no-existe.yaml"))
+    cli_env.setenv("BOT_TOKEN", TOKEN)
+    status, err = exit_of(["run"], capsys)
+    assert status == 2 and "no-existe.yaml" in err and "FileNotFoundError" in err, err

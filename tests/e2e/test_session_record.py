@@ -123,7 +123,12 @@ async def test_s1_signed_makes_the_family_active_with_its_next_visit(harness, se
     assert "nota" in texts[-1]
     texts = await harness.say(AFI, "Firmaron la Carta de Compromiso; la hija mayor no estaba.")
     assert "Próxima visita: 30-11-2026 10:00" in texts[-1] and "Firmaron la Carta" in texts[-1]
-    await tap("Guardar")
+    texts = await tap("Guardar")
+    # The Carta de Compromiso is signed: the representative's invitation comes at once, as text and QR.
+    [photo] = harness.api.requests("sendPhoto", chat_id=AFI)
+    code = photo.params["caption"].split("Código: ")[1].split()[0]
+    assert any(f"?start={code}" in text for text in texts) and "¿Qué necesitas?" in texts[-1]
+    assert "Ley 21.719" in (await harness.say(6001, f"/start {code}"))[-1]
     family = await _family(session_factory, unit.family_ids["F-001"])
     assert (family.status, family.intake_date) == ("active", date(2026, 11, 23))
     async with session_factory() as session:
@@ -132,6 +137,19 @@ async def test_s1_signed_makes_the_family_active_with_its_next_visit(harness, se
     # 10:00 in Santiago (summer time, UTC-3) is 13:00 UTC.
     assert (visit.at, visit.status) == (datetime(2026, 11, 30, 13, 0, tzinfo=timezone.utc), "planned")
     assert record.note_text == "Firmaron la Carta de Compromiso; la hija mayor no estaba."
+
+
+async def test_no_invitation_after_s1_when_the_representative_already_uses_the_bot(harness, session_factory, clock):
+    unit, tap = await _start(harness, session_factory, clock, history=None)
+    code = await seed.family_code(session_factory, clock(), unit_id=unit.unit_id, family_id=unit.family_ids["F-001"])
+    await harness.say(6001, f"/start {code}")
+    await _to_outcome(tap, "⭐ S1", "Realizada")
+    await tap("Todo realizado")
+    await tap("Omitir")
+    await tap("Omitir")
+    texts = await tap("Guardar")
+    assert any("Guardado ✅ S1" in text for text in texts)
+    assert harness.api.requests("sendPhoto", chat_id=AFI) == []
 
 
 async def test_family_not_found_with_the_carta_de_aviso(harness, session_factory, clock):

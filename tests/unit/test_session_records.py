@@ -247,3 +247,30 @@ async def test_record_form(db):
     assert (form.code, form.session.has("linea_base"), form.bono_month) == ("S2", True, "2026-11")
     assert [(m.name, m.adult) for m in form.members] == [("María Pérez Soto", True), ("Pedro Pérez Soto", True)]
     assert [i.code for i in form.indicators["salud"]] == ["i32", "i33"] and form.commitments == []
+
+
+
+async def test_a_units_own_catalog_file_is_the_one_in_force(db, tmp_path):
+    from importlib import resources
+
+    import yaml
+
+    from services import program_data
+
+    raw = yaml.safe_load(resources.files("program").joinpath("data/catalog.yaml").read_text("utf-8"))
+    raw["version"] = "2027-conchali"
+    s2 = next(s for s in raw["sessions"] if (s["track"], s["code"]) == ("aps", "S2"))
+    s2["products"] = s2["products"] + ["Ecomapa de la familia dibujado"]
+    own = tmp_path / "catalogo-unidad.yaml"
+    own.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    try:
+        assert program_data.use_files(catalog_file=own).version == "2027-conchali"
+        async with db.factory() as session:
+            form = await sr.record_form(session, actor=db.afi, family_id=db.f1, track="aps", code="S2", today=TODAY)
+        assert form.session.products[-1] == "Ecomapa de la familia dibujado"
+        record_id = await db.save(code="S2", products_done=[len(form.session.products) - 1])
+        [record] = await db.rows(SessionRecord, SessionRecord.id == record_id)
+        assert record.catalog_version == "2027-conchali"
+    finally:
+        program_data.use_files()
+    assert program_data.catalog().version != "2027-conchali"
