@@ -88,6 +88,7 @@ def _run(args: argparse.Namespace, settings, _: Gettext) -> int:
 
         asyncio.run(run_webhook(settings) if args.webhook else run_polling(settings))
     elif args.command == "worker":
+        settings.require_token()  # the worker sends the reminders
         _use_program_files(settings, _)
         from bot.runners import run_worker
 

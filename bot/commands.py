@@ -16,9 +16,10 @@ log = logging.getLogger(__name__)
 PUBLIC = [("start", N_("Empezar o usar un código")), ("ayuda", N_("Qué hago y cómo pedir acceso")),
           ("idioma", N_("Cambiar idioma"))]
 STAFF = [("menu", N_("Mi menú")), ("ayuda", N_("Ayuda")), ("idioma", N_("Cambiar idioma")),
+         ("avisos", N_("Recordatorios y resúmenes: sí o no")),
          ("cancelar", N_("Cancelar lo que estoy haciendo"))]
 FAMILY = [("menu", N_("Mi menú")), ("ayuda", N_("Ayuda")), ("idioma", N_("Cambiar idioma")),
-          ("privacidad", N_("Mis datos y mis derechos")), ("cancelar", N_("Cancelar lo que estoy haciendo"))]
+          ("privacidad", N_("Mis datos y mis derechos")), ("avisos", N_("Recordatorios: sí o no")), ("cancelar", N_("Cancelar lo que estoy haciendo"))]
 
 
 class CommandMenus:

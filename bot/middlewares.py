@@ -5,9 +5,10 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.storage.base import BaseEventIsolation
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from services import accounts
 from services.viewer import Viewer, load_viewer
 from storage.session_scope import current_session
 
@@ -39,8 +40,14 @@ class ViewerMiddleware(BaseMiddleware):
         if user is None:
             data["viewer"] = Viewer()
         else:
-            data["viewer"] = await load_viewer(data["session"], telegram_user_id=user.id)
+            viewer = data["viewer"] = await load_viewer(data["session"], telegram_user_id=user.id)
+            if viewer.account is not None and viewer.account.blocked_at is not None and _written_by_them(event):
+                await accounts.set_blocked(data["session"], account=viewer.account, now=None)  # so they unblocked us
         return await handler(event, data)
+
+
+def _written_by_them(event: TelegramObject) -> bool:
+    return isinstance(event, Update) and (event.message is not None or event.callback_query is not None)
 
 
 class ErrorChatLockMiddleware(BaseMiddleware):

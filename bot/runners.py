@@ -12,10 +12,14 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
-from bot.housekeeping import Housekeeping
+from bot.nudge_texts import render
+from bot.scheduler import Scheduler
 from bot.settings import Settings
+from bot.telegram_sender import TelegramSender
+from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
+from storage.types import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +80,12 @@ async def run_polling(settings: Settings) -> None:
 
 
 async def poll(runtime: Runtime, *, handle_signals: bool = True, polling_timeout: int = 10) -> None:
-    """Long polling plus the housekeeping jobs, in one process; returns after `dispatcher.stop_polling()`
-    (or SIGINT/SIGTERM) once the updates in progress have finished. Leaves the Bot session open."""
+    """Long polling plus the scheduler (outbox, planner, clean-up), in one process; returns after
+    `dispatcher.stop_polling()` (or SIGINT/SIGTERM) once the updates in progress have finished. Leaves
+    the Bot session open."""
     bot, dispatcher = runtime.bot, runtime.dispatcher
-    housekeeping = Housekeeping(runtime.session_factory)
-    housekeeping.start()
+    scheduler = build_scheduler(runtime.bot, runtime.engine, runtime.session_factory, runtime.settings)
+    scheduler.start()
     try:
         # Polling only works without a webhook; if this fails, getUpdates reports the conflict and retries.
         await _best_effort("delete the webhook", bot.delete_webhook(drop_pending_updates=False))
@@ -92,7 +97,7 @@ async def poll(runtime: Runtime, *, handle_signals: bool = True, polling_timeout
         try:
             await drain(dispatcher)
         finally:
-            await housekeeping.stop()
+            await scheduler.stop()
 
 
 async def drain(dispatcher: Dispatcher, timeout: float = DRAIN_TIMEOUT) -> None:
@@ -131,7 +136,7 @@ async def _healthz(_request: web.Request) -> web.Response:
 
 async def run_webhook(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Serve the webhook until `stop` is set (by default: until SIGINT/SIGTERM). No scheduler here:
-    several web workers may run, and the one `worker` process runs the housekeeping."""
+    several web workers may run, and the one `worker` process runs the scheduler."""
     settings.require_webhook()  # https:// URL and a secret Telegram accepts, or a SettingsError for the admin
     runtime = await prepare(settings)
     try:
@@ -156,19 +161,29 @@ async def run_webhook(settings: Settings, *, stop: asyncio.Event | None = None) 
 # ---- worker ---------------------------------------------------------------------------------------
 
 
+def build_scheduler(bot: Bot, engine: AsyncEngine, session_factory: async_sessionmaker,
+                    settings: Settings) -> Scheduler:
+    dispatcher = OutboxDispatcher(session_factory, TelegramSender(bot), render, clock=utc_now,
+                                  default_locale=settings.default_locale)
+    return Scheduler(engine, session_factory, dispatcher=dispatcher)
+
+
 async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
-    """The one scheduler of a multi-worker deployment (the Procfile runs exactly one `worker`)."""
+    """The one scheduler of a multi-worker deployment (the Procfile runs exactly one `worker`; see
+    bot/scheduler.py for what keeps a second one idle)."""
+    bot = build_bot(settings)
     engine = make_engine(settings.database_url)
-    housekeeping = Housekeeping(make_session_factory(engine))
+    scheduler = build_scheduler(bot, engine, make_session_factory(engine), settings)
     try:
-        housekeeping.start()
+        scheduler.start()
         log.info("worker started")
         with _stop_signals(stop) as stopping:
             await stopping.wait()
     finally:
         try:
-            await housekeeping.stop()
+            await scheduler.stop()
         finally:
+            await bot.session.close()
             await engine.dispose()
 
 

@@ -32,3 +32,27 @@ async def accept_consent(session: AsyncSession, *, viewer: Viewer, now: datetime
     await people_repo.add(session, account)
     await audit.record(session, actor=viewer.actor, action="consent.accept", record_type="chat_account",
                        record_id=account.id)
+
+
+async def set_nudges(session: AsyncSession, *, viewer: Viewer, enabled: bool) -> bool:
+    """/avisos: reminders and digests on or off. The Bono question and alerts to professionals are
+    essential and keep coming (services/delivery.py). False for someone with no role."""
+    account = viewer.account
+    if account is None or viewer.role is None:
+        return False
+    if account.nudges_opt_out == (not enabled):
+        return True
+    account.nudges_opt_out = not enabled
+    await people_repo.add(session, account)
+    await audit.record(session, actor=viewer.actor, action="account.nudges." + ("on" if enabled else "off"),
+                       record_type="chat_account", record_id=account.id, unit_id=viewer.unit.id if viewer.unit else None)
+    return True
+
+
+async def set_blocked(session: AsyncSession, *, account: ChatAccount, now: datetime | None) -> None:
+    """Telegram tells us when a person blocks (now) or unblocks (None) the bot; nudges stop meanwhile
+    and the professionals' digest lists the family."""
+    if (account.blocked_at is None) == (now is None):
+        return
+    account.blocked_at = now
+    await people_repo.add(session, account)

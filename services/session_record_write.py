@@ -28,6 +28,7 @@ from program.catalog import Session
 from program.clock import to_local
 from program.session_draft import Outcome, SessionDraft
 from services import audit
+from services import planner
 from services.indicators import indicator_codes
 from services.program_data import catalog
 from services.session_record_checks import (
@@ -69,6 +70,9 @@ async def record_session(session: AsyncSession, *, actor: Actor, draft: SessionD
                           catalog_session=catalog_session, now=now)
         await save_asl_choice(session, actor=actor, family=family, draft=draft, members=members,
                               catalog_session=catalog_session)
+    # The family's reminders follow the record at once (a new visit, a rescheduled one, new commitments).
+    await session.flush()
+    await planner.plan_family(session, family_id=family.id, now=now)
     return record.id
 
 

@@ -1,7 +1,7 @@
 """The tables of the foundation: units, staff, families, members, chat accounts, codes, audit."""
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UtcDateTime, created_at_field, moment_field
@@ -16,6 +16,8 @@ class Unit(SQLModel, table=True):
     contact_email: str | None = Field(default=None, max_length=120)
     contact_address: str | None = Field(default=None, max_length=200)
     contact_hours: str | None = Field(default=None, max_length=120)
+    # The unit's own values over program/data/nudges.yaml (quiet hours, bono day, digest time ...).
+    nudge_settings: dict | None = Field(default=None, sa_type=JSON)
     created_at: datetime = created_at_field()
 
 

@@ -35,6 +35,22 @@ class BotHarness:
         self.dispatcher = build_dispatcher(settings=settings, engine=self.engine,
                                           session_factory=self.session_factory, clock=self.clock)
 
+    def delivery(self, limits=None, **kw):
+        """The outbox dispatcher of this process: the real sender and renderer, this harness's clock."""
+        from bot.nudge_texts import render
+        from bot.telegram_sender import Limits, TelegramSender
+        from services.delivery import OutboxDispatcher
+
+        # Generous limits unless a test passes Telegram's: pacing is measured in bench/, not waited for here.
+        fast = Limits(per_bot_per_second=1000, per_chat_per_second=1000, request_timeout=2)
+        sender = TelegramSender(self.bot, limits or fast)
+        return OutboxDispatcher(self.session_factory, sender, render, clock=self.clock, **kw)
+
+    async def plan(self):
+        from services import planner
+
+        return await planner.plan_all(self.session_factory, now=self.clock())
+
     async def stop(self) -> None:
         await self.bot.session.close()
         await self.engine.dispose()

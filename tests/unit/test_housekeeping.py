@@ -1,13 +1,17 @@
-"""Housekeeping: wrong-code attempts live two hours, invitation codes 90 days past their expiry."""
+"""Housekeeping: wrong-code attempts live two hours, invitation codes 90 days past their expiry; the
+scheduler runs it, and the worker process runs the scheduler."""
 import asyncio
 from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.housekeeping import Housekeeping, purge
+from bot.housekeeping import purge
+from bot.scheduler import Scheduler
 from bot.runners import run_worker
 from bot.settings import Settings
 from storage.models import ChatAccount, CodeAttempt, InviteCode
+
+TOKEN = "424242:AAHtestTOKENtestTOKENtestTOKENtest12"
 
 
 async def _add(session_factory, *rows) -> None:
@@ -74,7 +78,8 @@ async def test_purge_defaults_to_the_real_time(session_factory, clock):
 
 async def test_scheduler_runs_a_purge_at_start_and_stops_cleanly(session_factory, clock):
     await _add(session_factory, CodeAttempt(telegram_user_id=1, at=clock() - timedelta(days=365 * 20)))
-    housekeeping = Housekeeping(session_factory)
+    engine = session_factory.kw["bind"]
+    housekeeping = Scheduler(engine, session_factory)
     housekeeping.start()
     try:
         await _eventually(lambda: _attempt_users(session_factory), [])
@@ -84,11 +89,12 @@ async def test_scheduler_runs_a_purge_at_start_and_stops_cleanly(session_factory
     await housekeeping.stop()  # a second stop is harmless
 
 
-async def test_worker_purges_until_told_to_stop(database_url, session_factory, clock):
+async def test_worker_purges_until_told_to_stop(database_url, session_factory, clock, fake_api):
     await _add(session_factory, CodeAttempt(telegram_user_id=1, at=clock() - timedelta(days=365 * 20)),
                CodeAttempt(telegram_user_id=2, at=clock() + timedelta(days=365 * 20)))
     stop = asyncio.Event()
-    worker = asyncio.create_task(run_worker(Settings(_env_file=None, database_url=database_url), stop=stop))
+    worker = asyncio.create_task(run_worker(Settings(_env_file=None, database_url=database_url, bot_token=TOKEN,
+                                                   bot_api_base_url=fake_api.base_url), stop=stop))
     try:
         await _eventually(lambda: _attempt_users(session_factory), [2])
         assert not worker.done()

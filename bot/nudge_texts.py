@@ -1,0 +1,99 @@
+"""What an outbox row says, rendered when it is sent, in the recipient's language (see storage/outbox.py).
+
+Short messages are msgids here; the digests are Jinja2 templates (bot/templates/*.j2) whose strings
+are extracted by Babel like the rest. Args hold ids, ISO dates and the names the text needs.
+"""
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.catalogs import DOMAIN, Gettext, compiled_locales
+from bot.markers import N_
+from program.clock import format_date, to_local
+from services.sender import Buttons
+from storage.outbox import OutboxMessage
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+MONTHS = (N_("enero"), N_("febrero"), N_("marzo"), N_("abril"), N_("mayo"), N_("junio"), N_("julio"),
+          N_("agosto"), N_("septiembre"), N_("octubre"), N_("noviembre"), N_("diciembre"))
+NEVER_ASK = N_("🔒 El programa nunca te pedirá claves ni números de tarjeta.")
+
+
+@cache
+def _translations(locale: str):
+    import gettext
+
+    return gettext.translation(DOMAIN, localedir=compiled_locales(), languages=[locale], fallback=True)
+
+
+@cache
+def _environment(locale: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), extensions=["jinja2.ext.i18n"],
+                      undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(_translations(locale), newstyle=True)
+    return env
+
+
+def month_label(value: str, _: Gettext) -> str:
+    year, month = value.split("-")
+    return f"{_(MONTHS[int(month) - 1])} {year}"
+
+
+def _local(value: str, tz_name: str) -> datetime:
+    return to_local(datetime.fromisoformat(value), tz_name)
+
+
+def _visit(message: OutboxMessage, _: Gettext) -> str:
+    at = _local(message.args["visit_at"], message.timezone)
+    staff = message.args.get("staff_name") or _("tu Apoyo Familiar")
+    if message.template == "visit_evening_before":
+        text = _("🔔 Recordatorio: mañana {date} a las {time} tienes visita de {staff}, del Programa Familias.")
+    else:
+        text = _("🔔 Hoy a las {time} tienes visita de {staff}, del Programa Familias.")
+    return text.format(date=format_date(at), time=at.strftime("%H:%M"), staff=staff) + "\n" + \
+        _("Si no puedes, avisa a tu unidad (/ayuda).")
+
+
+def _commitment(message: OutboxMessage, _: Gettext) -> str:
+    deadline = format_date(date.fromisoformat(message.args["deadline"]))
+    topic = message.args.get("topic", "")
+    text = {
+        "commitment_soon": _("📌 Se acerca el plazo de un compromiso de tu plan: «{topic}» (hasta el {deadline})."),
+        "commitment_today": _("📌 Hoy vence un compromiso de tu plan: «{topic}»."),
+        "commitment_overdue": _("📌 ¿Cómo va «{topic}»? El plazo era el {deadline}. Si necesitas ayuda, "
+                                "conversa con tu Apoyo Familiar."),
+    }[message.template]
+    return text.format(topic=topic, deadline=deadline) + "\n" + _("Tu plan está en /menu.")
+
+
+def _bono(message: OutboxMessage, _: Gettext) -> str:
+    month = month_label(message.args["month"], _)
+    if message.template == "bono_second_ask":
+        text = _("💳 Te preguntamos de nuevo: ¿pudiste cobrar el Bono de Protección de {month}?")
+    else:
+        text = _("💳 ¿Pudiste cobrar el Bono de Protección de {month}?")
+    return text.format(month=month) + "\n\n" + _(NEVER_ASK)
+
+
+def _digest(message: OutboxMessage, _: Gettext, locale: str) -> str:
+    args = dict(message.args)
+    args["day"] = format_date(date.fromisoformat(args["day"]))
+    return _environment(locale).get_template(f"{message.template}.j2").render(**args).strip()
+
+
+def render(message: OutboxMessage, locale: str) -> tuple[str, Buttons]:
+    _ = _translations(locale).gettext
+    if message.template.startswith("visit_"):
+        text = _visit(message, _)
+    elif message.template.startswith("commitment_"):
+        text = _commitment(message, _)
+    elif message.template.startswith("bono_"):
+        text = _bono(message, _)
+    elif message.template in ("digest", "weekly_summary"):
+        text = _digest(message, _, locale)
+    else:
+        raise KeyError(message.template)
+    buttons = [[(_(button["text"]), button["data"]) for button in row] for row in message.buttons]
+    return text, buttons

@@ -1,0 +1,81 @@
+"""What the planner reads, one query per kind of fact for a unit (or a few families): accounts, visits,
+commitments, bono answers. A unit has ~250 families; the whole country is planned unit by unit."""
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import ChatAccount, Family, Member, Staff
+from storage.records import BonoFollowup, Commitment, Visit
+
+OPEN = ("pending", "in_progress")
+
+
+def _families(unit_id: int, family_ids: Sequence[int] | None):
+    query = select(Family.id).where(Family.unit_id == unit_id, Family.status == "active")
+    if family_ids is not None:
+        query = query.where(col(Family.id).in_(family_ids))
+    return query
+
+
+async def active_families(session: AsyncSession, *, unit_id: int,
+                          family_ids: Sequence[int] | None = None) -> list[Family]:
+    query = select(Family).where(Family.unit_id == unit_id, Family.status == "active")
+    if family_ids is not None:
+        query = query.where(col(Family.id).in_(family_ids))
+    return list((await session.exec(query)).all())
+
+
+async def family_accounts(session: AsyncSession, *, unit_id: int, family_ids: Sequence[int] | None = None,
+                          ) -> list[tuple[int, Member, ChatAccount]]:
+    """(family id, member, account) of members who linked a chat and accepted the privacy notice."""
+    rows = await session.exec(
+        select(Member.family_id, Member, ChatAccount)
+        .join(ChatAccount, ChatAccount.member_id == Member.id)
+        .where(col(Member.family_id).in_(_families(unit_id, family_ids)), col(ChatAccount.consent_at).is_not(None)))
+    return list(rows.all())
+
+
+async def staff_accounts(session: AsyncSession, *, unit_id: int) -> list[tuple[Staff, ChatAccount]]:
+    rows = await session.exec(select(Staff, ChatAccount).join(ChatAccount, ChatAccount.staff_id == Staff.id)
+                              .where(Staff.unit_id == unit_id, Staff.active))
+    return list(rows.all())
+
+
+async def planned_visits(session: AsyncSession, *, unit_id: int, after: datetime,
+                         family_ids: Sequence[int] | None = None) -> list[Visit]:
+    rows = await session.exec(select(Visit).where(col(Visit.family_id).in_(_families(unit_id, family_ids)),
+                                                  Visit.status == "planned", Visit.at > after))
+    return list(rows.all())
+
+
+async def open_commitments(session: AsyncSession, *, unit_id: int, deadline_from: date, deadline_to: date,
+                           family_ids: Sequence[int] | None = None) -> list[Commitment]:
+    rows = await session.exec(select(Commitment).where(
+        col(Commitment.family_id).in_(_families(unit_id, family_ids)), col(Commitment.status).in_(OPEN),
+        col(Commitment.deadline).is_not(None), Commitment.deadline >= deadline_from,
+        Commitment.deadline <= deadline_to))
+    return list(rows.all())
+
+
+async def bono_answers(session: AsyncSession, *, unit_id: int, months: Sequence[str],
+                       family_ids: Sequence[int] | None = None) -> list[BonoFollowup]:
+    rows = await session.exec(select(BonoFollowup).where(
+        col(BonoFollowup.family_id).in_(_families(unit_id, family_ids)), col(BonoFollowup.month).in_(months)))
+    return list(rows.all())
+
+
+async def blocked_families(session: AsyncSession, *, unit_id: int) -> set[int]:
+    rows = await session.exec(select(Member.family_id).join(ChatAccount, ChatAccount.member_id == Member.id)
+                              .where(col(Member.family_id).in_(_families(unit_id, None)),
+                                     col(ChatAccount.blocked_at).is_not(None)))
+    return set(rows.all())
+
+
+async def overdue_program_commitments(session: AsyncSession, *, unit_id: int, before: date,
+                                      ) -> list[Commitment]:
+    rows = await session.exec(select(Commitment).where(
+        col(Commitment.family_id).in_(_families(unit_id, None)), col(Commitment.status).in_(OPEN),
+        Commitment.responsible == "program", col(Commitment.deadline).is_not(None), Commitment.deadline < before))
+    return list(rows.all())
