@@ -36,10 +36,15 @@ class Leadership:
         self.engine = engine
         self._connection: AsyncConnection | None = None
         self.is_postgres = engine.dialect.name == "postgresql"
+        self._asking = asyncio.Lock()  # the jobs start together: one question to PostgreSQL, not three
 
     async def hold(self) -> bool:
         if not self.is_postgres:
             return True
+        async with self._asking:
+            return await self._try()
+
+    async def _try(self) -> bool:
         if self._connection is not None:
             return True
         connection = await self.engine.connect()

@@ -228,9 +228,9 @@ def test_a_units_bad_catalog_file_stops_the_start_with_its_errors(cli_env, capsy
     catalog = tmp_path / "catalogo.yaml"
     catalog.write_text("version: x\nstages: []\nsessions: []\n", encoding="utf-8")
     cli_env.setenv("CATALOG_FILE", str(catalog))
+    cli_env.setenv("BOT_TOKEN", TOKEN)
     status, err = exit_of(["worker"], capsys)
     assert status == 2 and "CATALOG_FILE" in err and "\n- " in err, err
     cli_env.setenv("CATALOG_FILE", str(tmp_path / "no-existe.yaml"))
-    cli_env.setenv("BOT_TOKEN", TOKEN)
     status, err = exit_of(["run"], capsys)
     assert status == 2 and "no-existe.yaml" in err and "FileNotFoundError" in err, err
