@@ -63,7 +63,10 @@ class Leadership:
     async def release(self) -> None:
         if self._connection is not None:
             connection, self._connection = self._connection, None
-            await connection.close()  # ending the session releases the lock
+            try:  # the pool keeps the session open, so unlock it by name (a dead process releases it anyway)
+                await connection.execute(text("SELECT pg_advisory_unlock(:n)"), {"n": LEADER_LOCK})
+            finally:
+                await connection.close()
 
 
 class Scheduler:
