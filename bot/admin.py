@@ -1,4 +1,4 @@
-"""The admin's commands: units, staff, the cohort import and family invitations.
+"""The admin's commands: units and their nudge schedule, staff, the cohort import and family invitations.
 
 No aiogram here (it takes seconds to import): the bot's username for the deep link comes from one
 plain getMe request, and a code is printed even when Telegram cannot be reached.
@@ -16,11 +16,13 @@ from program.access import Actor
 from program.clock import UNIT_TIMEZONES
 from program.clock import format_datetime
 from program.codes import deep_link
+from program.nudge_schedule import NudgeScheduleError
 from program.roles import STAFF_ROLES, Role
 from services import onboarding, units
 from services.cohort_import import import_cohort
 from services.errors import InvalidInput, NotFound
 from services.indicators import import_indicators
+from services.nudge_settings import parse_value, schedule_for, update_unit_schedule
 from storage import people_repo
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
@@ -143,6 +145,31 @@ def _import_indicators(report, _) -> int:
     return 0
 
 
+async def _unit_schedule(args, session, _) -> int:
+    values = {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep:
+            return _error(_("Escribe cada cambio como CLAVE=VALOR (por ejemplo bono_day=15): «{item}».").format(
+                item=item))
+        values[key.strip()] = parse_value(value)
+    if values or args.reset:
+        try:
+            schedule = await update_unit_schedule(session, unit_id=args.unit, values=values, reset=args.reset)
+        except NudgeScheduleError as error:
+            # The problems come from program.nudge_schedule, in Spanish like the file's own keys.
+            return _error("\n".join([_("No cambié nada. Revisa estos valores:"), *error.errors]))
+    else:
+        unit = await people_repo.get_unit(session, unit_id=args.unit)
+        if unit is None:
+            raise NotFound("unit")
+        schedule = schedule_for(unit)
+    for name, value in sorted(vars(schedule).items()):
+        shown = value.strftime("%H:%M") if hasattr(value, "strftime") else value
+        print(f"{name}: {shown}")
+    return 0
+
+
 def _error(message: str) -> int:
     print(message, file=sys.stderr)
     return 1
@@ -177,6 +204,8 @@ async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, t
             return _error("\n".join(lines)), None
         print(_("Familias importadas: {families}. Integrantes: {members}.").format(
             families=report.families, members=report.members))
+    elif args.command == "unit-schedule":
+        return await _unit_schedule(args, session, _), None
     elif args.command == "indicators-import":
         return _import_indicators(await import_indicators(session, unit_id=args.unit, text=text), _), None
     elif args.command == "family-invite":

@@ -15,7 +15,8 @@ from bot.logs import configure_logging
 from bot.markers import N_
 from bot.settings import SettingsError, load_settings
 
-ADMIN_COMMANDS = ("unit-create", "unit-list", "staff-add", "families-import", "family-invite", "indicators-import")
+ADMIN_COMMANDS = ("unit-create", "unit-list", "unit-schedule", "staff-add", "families-import", "family-invite",
+                  "indicators-import")
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
                     "«python -m bot migrate».")
 
@@ -33,6 +34,12 @@ def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
     for option in ("--phone", "--email", "--address", "--hours"):
         unit.add_argument(option)
     commands.add_parser("unit-list", help=_("lista las unidades"))
+    schedule = commands.add_parser("unit-schedule", help=_(
+        "muestra o cambia el horario de avisos de la unidad (horario de descanso, día del Bono, resúmenes)"))
+    schedule.add_argument("--unit", type=int, required=True)
+    schedule.add_argument("--set", nargs="*", default=[], metavar="CLAVE=VALOR",
+                          help=_("por ejemplo quiet_start=20:00 bono_day=15 (claves de program/data/nudges.yaml)"))
+    schedule.add_argument("--reset", action="store_true", help=_("vuelve al horario de program/data/nudges.yaml"))
     staff = commands.add_parser("staff-add", help=_("agrega a una persona del equipo e imprime su enlace de un solo uso"))
     staff.add_argument("--unit", type=int, required=True)
     staff.add_argument("--name", required=True)

@@ -2,10 +2,18 @@
 set with `python -m bot unit-schedule`)."""
 import json
 import logging
+import re
 from datetime import time
 from functools import lru_cache
 
+import yaml
+
+from program.access import Actor
 from program.nudge_schedule import NudgeSchedule, NudgeScheduleError, load_schedule
+from program.roles import Role
+from services import audit
+from services.errors import NotFound
+from storage import people_repo
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +41,25 @@ def quiet_hours_of(unit) -> tuple[time, time]:
 def quiet_hours_text(schedule: NudgeSchedule) -> str:
     """As stored on each outbox row, so the dispatcher checks them again at send time."""
     return f"{schedule.quiet_start:%H:%M}-{schedule.quiet_end:%H:%M}"
+
+
+def parse_value(text: str):
+    """A value typed on the command line: "20:00" stays a time, "15" a number, "[0,1,2]" a list."""
+    text = text.strip()
+    return text if re.fullmatch(r"\d{1,2}:\d{2}", text) else yaml.safe_load(text)
+
+
+async def update_unit_schedule(session, *, unit_id: int, values: dict, reset: bool = False) -> NudgeSchedule:
+    """Store a unit's own values (validated against the whole schedule first); `reset` forgets them all.
+    Raises NotFound("unit") or NudgeScheduleError (its .errors list every problem)."""
+    unit = await people_repo.get_unit(session, unit_id=unit_id)
+    if unit is None:
+        raise NotFound("unit")
+    merged = {} if reset else dict(unit.nudge_settings or {})
+    merged.update(values)
+    schedule = load_schedule(overrides=merged or None)  # raises before anything is stored
+    unit.nudge_settings = merged or None
+    await people_repo.add(session, unit)
+    await audit.record(session, actor=Actor(role=Role.ADMIN, unit_id=unit_id), action="unit.nudge_settings",
+                       record_type="unit", record_id=unit_id, unit_id=unit_id)
+    return schedule

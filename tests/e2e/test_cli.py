@@ -15,7 +15,7 @@ TOKEN = "424242:AAHtestTOKENtestTOKENtestTOKENtest12"
 SETTINGS_VARIABLES = {"BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "DEFAULT_LOCALE", "WEBHOOK_URL",
                       "WEBHOOK_SECRET", "WEBHOOK_HOST", "WEBHOOK_PORT", "LOG_LEVEL", "INVITE_TTL_DAYS", "CATALOG_FILE",
                       "CADENCE_FILE"}
-SUBCOMMANDS = ("run", "worker", "migrate", "unit-create", "unit-list", "staff-add", "families-import",
+SUBCOMMANDS = ("run", "worker", "migrate", "unit-create", "unit-list", "unit-schedule", "staff-add", "families-import",
                "family-invite")
 CLOSED_PORT = "http://127.0.0.1:9"  # nothing listens on loopback's discard port: getMe fails at once
 CODE = r"[A-HJKMNP-Z2-9]{16}"
@@ -234,3 +234,28 @@ def test_a_units_bad_catalog_file_stops_the_start_with_its_errors(cli_env, capsy
     cli_env.setenv("CATALOG_FILE", str(tmp_path / "no-existe.yaml"))
     status, err = exit_of(["run"], capsys)
     assert status == 2 and "no-existe.yaml" in err and "FileNotFoundError" in err, err
+
+
+def test_unit_schedule_shows_validates_and_stores_a_units_own_values(cli_env, capsys):
+    assert exit_of(["unit-create", "--comuna", "Natales", "--name", "UIF Natales", "--timezone",
+                    "America/Punta_Arenas"], capsys)[0] == 0
+    status, err = exit_of(["unit-schedule", "--unit", "1", "--set", "bono_day=40", "quiet_start=25:00", "nope=1"],
+                          capsys)
+    assert status == 1 and "No cambié nada" in err and "'bono_day'" in err and "nope" in err, err
+
+
+def test_unit_schedule_output(cli_env, capsys):
+    from bot.cli import main
+
+    for argv in (["unit-create", "--comuna", "Natales", "--name", "UIF Natales"],
+                 ["unit-schedule", "--unit", "1", "--set", "bono_day=15", "quiet_start=20:00"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as raised:
+        main(["unit-schedule", "--unit", "1"])
+    out = capsys.readouterr().out
+    assert raised.value.code == 0 and "bono_day: 15" in out and "quiet_start: 20:00" in out and "quiet_end: 09:00" in out
+    with pytest.raises(SystemExit):
+        main(["unit-schedule", "--unit", "1", "--reset"])
+    assert "bono_day: 10" in capsys.readouterr().out
