@@ -15,13 +15,17 @@ from bot.i18n import LocaleMiddleware, build_i18n
 from bot.isolation import DatabaseEventIsolation
 from bot.middlewares import DbSessionMiddleware, ErrorChatLockMiddleware, ViewerMiddleware
 from bot.settings import Settings
+from dialogs.appointments import appointments_dialog
 from dialogs.caseload import caseload_dialog
+from dialogs.cuaderno import cuaderno_dialog
+from dialogs.family_bono import family_bono_dialog
 from dialogs.family_menu import family_menu_dialog
+from dialogs.family_plan import family_plan_dialog
 from dialogs.language import language_dialog
 from dialogs.navigation import is_family_with_consent, is_staff, only_for
 from dialogs.session_record import session_record_dialog
 from dialogs.staff_menu import staff_menu_dialog
-from handlers import commands, consent, errors, fallback, nudges
+from handlers import bono, commands, consent, errors, fallback, nudges
 from storage.types import utc_now
 
 
@@ -55,10 +59,14 @@ def build_dispatcher(
         observer.outer_middleware(locale)
 
     dispatcher.include_routers(errors.build_router(), commands.build_router(), nudges.build_router(),
-                               consent.build_router())
+                               bono.build_router(), consent.build_router())
     dispatcher.include_routers(only_for(staff_menu_dialog(), is_staff), only_for(session_record_dialog(), is_staff),
                                only_for(caseload_dialog(), is_staff),
-                               only_for(family_menu_dialog(), is_family_with_consent), language_dialog())
+                               only_for(family_menu_dialog(), is_family_with_consent),
+                               only_for(cuaderno_dialog(), is_family_with_consent),
+                               only_for(family_plan_dialog(), is_family_with_consent),
+                               only_for(family_bono_dialog(), is_family_with_consent),
+                               only_for(appointments_dialog(), is_family_with_consent), language_dialog())
     dispatcher.include_router(fallback.build_router())
     # aiogram-dialog's stack lock nests inside the chat lock above, which already keeps workers apart;
     # in-process locks are enough for it and spare a second advisory lock per update.

@@ -77,6 +77,24 @@ def _bono(message: OutboxMessage, _: Gettext) -> str:
     return text.format(month=month) + "\n\n" + _(NEVER_ASK)
 
 
+BONO_REASONS = {"no_se_donde": N_("no sabe dónde cobrar"), "sin_cuenta": N_("no tiene la cuenta / CuentaRUT"),
+                "no_llego": N_("no le llegó"), "otro": N_("otro motivo")}
+
+
+def _bono_alert(message: OutboxMessage, _: Gettext) -> str:
+    args = message.args
+    month = month_label(args["month"], _)
+    if message.template == "bono_escalation":
+        return _("⚠️ Bono de Protección de {month}: la familia {family} todavía no lo cobra, después de dos "
+                 "preguntas. Conviene llamarla antes de que el pago caduque.").format(month=month,
+                                                                                   family=args["family"])
+    text = _("⚠️ Bono de Protección de {month}: la familia {family} tiene un problema para cobrarlo ({reason})."
+             ).format(month=month, family=args["family"], reason=_(BONO_REASONS.get(args.get("reason"), BONO_REASONS["otro"])))
+    if args.get("has_voice"):
+        text += "\n" + _("Dejó un audio con el detalle.")
+    return text
+
+
 def _digest(message: OutboxMessage, _: Gettext, locale: str) -> str:
     args = dict(message.args)
     args["day"] = format_date(date.fromisoformat(args["day"]))
@@ -89,6 +107,8 @@ def render(message: OutboxMessage, locale: str) -> tuple[str, Buttons]:
         text = _visit(message, _)
     elif message.template.startswith("commitment_"):
         text = _commitment(message, _)
+    elif message.template in ("bono_problem_alert", "bono_escalation"):
+        text = _bono_alert(message, _)
     elif message.template.startswith("bono_"):
         text = _bono(message, _)
     elif message.template in ("digest", "weekly_summary"):

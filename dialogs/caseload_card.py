@@ -116,8 +116,14 @@ async def plan_getter(dialog_manager: DialogManager, session, viewer, **_kwargs)
         lines.append("   " + _("{who} · plazo {deadline}{late} · {status}").format(
             who=responsible_label(c.responsible, item.member_name), deadline=deadline, late=late,
             status=commitment_status_label(c.status)))
+    news = []
+    for event, c in await caseload.family_news(session, actor=viewer.actor, family_id=family_id(dialog_manager)):
+        said = " 🎤" if event.voice_file_id else (f" «{short(event.note_text, 60)}»" if event.note_text else "")
+        what = _("agregó un compromiso") if event.action == "created" else commitment_status_label(event.status)
+        topic = short(c.topic, 50) or "🎤"
+        news.append(f"• {format_date(event.at, viewer.timezone)} · {what} · {topic}{said}")
     return {"denied": False, "found": True, "plan": fit(lines) or _("Aún no hay compromisos abiertos."),
-            "closed": closed, "has_closed": bool(closed)}
+            "closed": closed, "has_closed": bool(closed), "news": "\n".join(news), "has_news": bool(news)}
 
 
 async def matriz_getter(dialog_manager: DialogManager, session, viewer, **_kwargs) -> dict:
@@ -184,6 +190,7 @@ def card_windows() -> list[Window]:
         Window(
             T("📋 Plan de la familia: compromisos abiertos\n\n{plan}", when="found"),
             T("✅ Compromisos cerrados: {closed}", when="has_closed"),
+            T("\n💬 Lo que contó la familia:\n{news}", when="has_news"),
             T(DENIED_TEXT, when="denied"),
             _back("back_plan"),
             buttons_only(),

@@ -1,10 +1,12 @@
-"""The family's menu: their family, their team and how to reach it, language, privacy."""
+"""The family's menu: their plan, their notebook, the Bono, their appointments, their team and how to reach
+it, language, privacy. The representative sees everything; other linked members a narrower view (their
+plan and appointments), and an ASL participant their Plan Laboral within the plan."""
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.kbd import Column, Start, SwitchTo
 
 from dialogs.labels import role_label
-from dialogs.states import FamilyMenu, Language
+from dialogs.states import Appointments, Cuaderno, FamilyBono, FamilyMenu, FamilyPlan, Language
 from dialogs.texts import privacy_notice, unit_contact
 from dialogs.widgets import T, buttons_only
 from program.clock import format_datetime
@@ -13,7 +15,9 @@ from services.errors import NotAllowed, NotFound
 
 
 async def main_getter(viewer, **_kwargs) -> dict:
-    return {"name": viewer.member.given_names, "family_name": viewer.family.family_name}
+    representative = viewer.member.is_representative
+    return {"name": viewer.member.given_names, "family_name": viewer.family.family_name,
+            "representative": representative, "bono": representative or viewer.member.is_bono_collector}
 
 
 async def family_getter(session, viewer, **_kwargs) -> dict:
@@ -48,6 +52,10 @@ def family_menu_dialog() -> Dialog:
         Window(
             T("Hola, {name} 👋\nEste es el espacio de la familia {family_name} en el Programa Familias."),
             Column(
+                Start(T("🗂 Mi plan"), id="plan", state=FamilyPlan.plan),
+                Start(T("📓 Mi cuaderno"), id="cuaderno", state=Cuaderno.dimensions, when="representative"),
+                Start(T("💳 Bono de Protección"), id="bono", state=FamilyBono.status, when="bono"),
+                Start(T("📅 Mis próximas citas"), id="appointments", state=Appointments.list),
                 SwitchTo(T("👨‍👩‍👧 Mi familia"), id="family", state=FamilyMenu.family),
                 SwitchTo(T("📞 Mi equipo y cómo contactarlo"), id="team", state=FamilyMenu.team),
                 Start(T("🌐 Idioma"), id="language", state=Language.choose),

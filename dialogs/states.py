@@ -62,3 +62,44 @@ class Caseload(StatesGroup):
     reassign_role = State()
     reassign_person = State()
     reassign_confirm = State()
+
+
+class Cuaderno(StatesGroup):
+    """dialogs/cuaderno.py: the family's notebook, per dimension: interests and worries, resources (Mi
+    Territorio), free notes; text, voice notes and photos."""
+
+    dimensions = State()
+    entries = State()
+    entry = State()
+    add_kind = State()
+    add_content = State()
+    resource_kind = State()
+    resource_level = State()
+
+
+class FamilyPlan(StatesGroup):
+    """dialogs/family_plan*.py: the family's Plan Familiar (and a participant's Plan Laboral): commitments by
+    dimension, their progress, and a commitment of the family's own."""
+
+    plan = State()
+    commitment = State()
+    progress_note = State()
+    add_dimension = State()
+    add_topic = State()
+    add_action = State()
+    add_who = State()
+    add_deadline = State()
+    add_confirm = State()
+
+
+class FamilyBono(StatesGroup):
+    """dialogs/family_bono.py: this month's Bono de Protección, answered from the menu or from the monthly
+    question's buttons; a problem says what happened."""
+
+    status = State()
+    problem = State()
+    problem_note = State()
+
+
+class Appointments(StatesGroup):
+    list = State()

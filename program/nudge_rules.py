@@ -179,6 +179,29 @@ def bono_questions(bono: BonoFact, now: datetime, tz_name: str,
     return _sorted(out)
 
 
+def bono_escalations(bono: BonoFact, staff: tuple[Recipient, ...], family_label: str, now: datetime,
+                     tz_name: str, schedule: NudgeSchedule) -> list[Planned]:
+    """Still not collected (no answer, or "todavía no") as long after the second ask as that one came
+    after the first: the Gestor Familiar hears of it, before the payment lapses. Essential."""
+    today = to_local(now, tz_name).date()
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if bono.since is not None:
+        first = max(first, bono.since.replace(day=1))
+    out = []
+    for month in _months(first, today):
+        label = month.strftime("%Y-%m")
+        if bono.answers.get(label) not in (None, "todavia_no"):
+            continue
+        day = month.replace(day=schedule.bono_day) + timedelta(days=2 * schedule.bono_second_ask_days)
+        due = _due(day, schedule.bono_at, tz_name, schedule)
+        if _in_window(due, now, schedule):
+            out += _fan_out(staff, key=f"bono_escalation:{bono.family_id}:{label}", kind="bono_alert",
+                            template="bono_escalation",
+                            args={"month": label, "family_id": bono.family_id, "family": family_label},
+                            due_at=due, essential=True, scope=f"family:{bono.family_id}")
+    return _sorted(out)
+
+
 def _has_news(content: dict) -> bool:
     return any(bool(v) for v in content.values() if isinstance(v, (list, tuple, dict)))
 

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor, can_edit_family, can_manage_unit, can_view_family
@@ -20,7 +21,7 @@ from services.program_data import cadence, catalog
 from services.session_record_checks import member_name
 from storage import accounts_repo, people_repo, records_repo
 from storage.models import Family, Member, Staff
-from storage.records import Commitment, SessionRecord
+from storage.records import Commitment, CommitmentEvent, SessionRecord
 
 OPEN_COMMITMENT = people_repo.OPEN_COMMITMENT
 _CLOSED = {"declined": "cerrada", "abandoned": "cerrada", "graduated": "egresada"}
@@ -235,3 +236,15 @@ async def unit_overview(session: AsyncSession, *, actor: Actor) -> UnitOverview:
     counts = await people_repo.family_status_counts(session, unit_id=actor.unit_id)
     staff = await people_repo.list_staff(session, unit_id=actor.unit_id)
     return UnitOverview(counts, [person for person in staff if person.active])
+
+
+async def family_news(session: AsyncSession, *, actor: Actor, family_id: int, limit: int = 5,
+                      ) -> list[tuple[CommitmentEvent, Commitment]]:
+    """What the family itself said lately about its commitments (newest first): the AFI sees it on the card
+    before the next visit."""
+    await _staff_view(session, actor=actor, family_id=family_id)
+    rows = await session.exec(
+        select(CommitmentEvent, Commitment).join(Commitment, Commitment.id == CommitmentEvent.commitment_id)
+        .where(Commitment.family_id == family_id, CommitmentEvent.actor_type == "member")
+        .order_by(CommitmentEvent.at.desc(), CommitmentEvent.id.desc()).limit(limit))
+    return list(rows.all())

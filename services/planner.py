@@ -16,11 +16,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from program.access import Actor
 from program.clock import to_local
 from program.nudge_rules import (
-    BonoFact, CommitmentFact, Planned, Recipient, VisitFact, bono_questions, commitment_nudges, digest,
-    visit_reminders, weekly_summary,
+    BonoFact, CommitmentFact, Planned, Recipient, VisitFact, bono_escalations, bono_questions, commitment_nudges,
+    digest, visit_reminders, weekly_summary,
 )
 from program.nudge_schedule import NudgeSchedule
 from program.roles import Role
+from services.bono_buttons import bono_buttons
 from services.nudge_settings import quiet_hours_text, schedule_for
 from services.planner_digest import digest_content, weekly_content
 from storage import outbox_repo, people_repo, planner_repo
@@ -108,11 +109,19 @@ async def _family_plan(session: AsyncSession, *, unit: Unit, schedule: NudgeSche
     for row in await planner_repo.bono_answers(session, unit_id=unit.id, months=_months(today, schedule),
                                                family_ids=family_ids):
         answers[row.family_id][row.month] = row.answer
+    staff_accounts: dict[int, list[ChatAccount]] = defaultdict(list)
+    for staff, account in await planner_repo.staff_accounts(session, unit_id=unit.id):
+        staff_accounts[staff.id].append(account)
     for family in families:
         recipients = representative(family.id)
-        if recipients:
-            planned += bono_questions(BonoFact(family.id, dict(answers.get(family.id, {})), recipients,
-                                               since=family.intake_date), now, tz, schedule)
+        if not recipients:
+            continue
+        fact = BonoFact(family.id, dict(answers.get(family.id, {})), recipients, since=family.intake_date)
+        planned += bono_questions(fact, now, tz, schedule)
+        watchers = staff_accounts.get(family.gestor_familiar_id) or staff_accounts.get(family.afi_id) or []
+        accounts.update({account.id: account for account in watchers})
+        planned += bono_escalations(fact, tuple(_recipient(a) for a in watchers),
+                                    f"{family.family_name} · {family.code}", now, tz, schedule)
     return planned, scopes, accounts
 
 
@@ -140,8 +149,9 @@ def _row(p: Planned, account: ChatAccount, unit: Unit, schedule: NudgeSchedule) 
     expires = p.due_at + EXPIRES[p.kind] if p.kind in EXPIRES else None
     if p.kind == "visit_reminder":
         expires = datetime.fromisoformat(p.args["visit_at"])
+    buttons = bono_buttons(p.args["month"]) if p.kind == "bono_question" else []
     return {"account_id": p.account_id, "chat_id": account.chat_id, "kind": p.kind, "template": p.template,
-            "args": p.args, "buttons": [], "essential": p.essential, "scope": p.scope, "source": "planner",
+            "args": p.args, "buttons": buttons, "essential": p.essential, "scope": p.scope, "source": "planner",
             "due_at": p.due_at, "expires_at": expires, "timezone": unit.timezone,
             "quiet_hours": quiet_hours_text(schedule), "dedupe_key": p.key}
 

@@ -50,6 +50,11 @@ class Commitment(SQLModel, table=True):
     topic: str = Field(sa_type=Text)
     resources: str = Field(default="", sa_type=Text)
     action: str = Field(sa_type=Text)
+    # A family that cannot write says its commitment in a voice note (Telegram file id and seconds).
+    topic_voice_file_id: str | None = Field(default=None, max_length=200)
+    topic_voice_duration: int | None = None
+    action_voice_file_id: str | None = Field(default=None, max_length=200)
+    action_voice_duration: int | None = None
     responsible: str = Field(default="family", max_length=10)  # family | member | program
     responsible_member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     deadline: date | None = None
@@ -73,6 +78,7 @@ class CommitmentEvent(SQLModel, table=True):
     status: str = Field(max_length=12)
     note_text: str | None = Field(default=None, sa_type=Text)
     voice_file_id: str | None = Field(default=None, max_length=200)
+    voice_duration: int | None = None
 
 
 class MatrizState(SQLModel, table=True):
@@ -125,7 +131,8 @@ class BonoFollowup(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     family_id: int = Field(foreign_key="family.id", index=True)
     month: str = Field(max_length=7)  # YYYY-MM
-    answer: str = Field(max_length=20)  # cobrado | no_cobrado | no_sabe | (family side) problem...
+    answer: str = Field(max_length=20)  # cobrado | no_cobrado | no_sabe (session) · cobrado | todavia_no | problema
+    reason: str | None = Field(default=None, max_length=20)  # problema: no_se_donde | sin_cuenta | no_llego | otro
     note: str | None = Field(default=None, sa_type=Text)
     source: str = Field(max_length=10)  # session | family
     record_id: int | None = Field(default=None, foreign_key="session_record.id", index=True)
@@ -141,6 +148,8 @@ class BonoFollowupEvent(SQLModel, table=True):
     actor_type: str = Field(max_length=20)
     actor_id: int | None = None
     answer: str = Field(max_length=20)
+    reason: str | None = Field(default=None, max_length=20)
     note: str | None = Field(default=None, sa_type=Text)
+    voice_file_id: str | None = Field(default=None, max_length=200)
     source: str = Field(max_length=10)
     record_id: int | None = Field(default=None, foreign_key="session_record.id", index=True)

@@ -10,6 +10,7 @@ from storage.models import (  # noqa: F401
     Staff,
     Unit,
 )
+from storage.cuaderno import CuadernoEntry  # noqa: F401
 from storage.outbox import OutboxMessage  # noqa: F401
 from storage.records import (  # noqa: F401
     BonoFollowup,
