@@ -10,12 +10,15 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format
 
+from dialogs.caseload_labels import commitment_status_label
 from dialogs.session_record_flow import back_button, explain, get_draft, go_next, info, load_form, short
 from dialogs.session_record_widgets import dimension_label
 from dialogs.states import RecordSession as R
 from dialogs.widgets import T, buttons_only
 from program.clock import format_date
 from program.session_draft import PlanRow, Responsible
+from services import caseload
+from services.errors import NotAllowed, NotFound
 
 
 def plan_kind(manager: DialogManager) -> str:
@@ -34,6 +37,21 @@ def row_line(row: PlanRow, members: dict[int, str], limit: int = 80) -> str:
             f"   → {short(row.action, limit)} · {responsible_label(row, members)} · {deadline}")
 
 
+STATUS_MARK = {"in_progress": "🔄", "done": "✅", "not_done": "❌"}  # pending: no mark
+
+
+async def _family_news(manager: DialogManager) -> str:
+    """What the family said about its commitments since the last visit, before the professional reviews them."""
+    data, raw = manager.middleware_data, manager.dialog_data.get("draft") or {}
+    try:
+        news = await caseload.family_news(data["session"], actor=data["viewer"].actor,
+                                          family_id=raw.get("family_id", 0), limit=3)
+    except (NotAllowed, NotFound):
+        return ""
+    return "\n".join(f"• {format_date(event.at, data['viewer'].timezone)} · {commitment_status_label(event.status)}"
+                     f" · {short(c.topic, 40) or '🎤'}{' 🎤' if event.voice_file_id else ''}" for event, c in news)
+
+
 async def plan_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
     form = await load_form(dialog_manager)
     draft = get_draft(dialog_manager)
@@ -42,9 +60,11 @@ async def plan_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
     existing = [c for c in (form.commitments if form else []) if c.plan == plan_kind(dialog_manager)
                 and c.commitment_id not in edited]
     items = [(f"d{index}", f"📝 {short(row.topic, 40)}") for index, row in enumerate(draft.plan_rows)]
-    items += [(f"c{c.commitment_id}", f"✏️ {short(c.topic, 40)}") for c in existing]
+    items += [(f"c{c.commitment_id}", f"✏️ {STATUS_MARK.get(c.status, '')} {short(c.topic, 40)}".replace("  ", " "))
+              for c in existing]
     lines = [f"{index}. {row_line(row, members)}" for index, row in enumerate(draft.plan_rows, start=1)]
-    return {"rows": "\n".join(lines), "has_rows": bool(lines), "items": items,
+    news = await _family_news(dialog_manager)
+    return {"rows": "\n".join(lines), "has_rows": bool(lines), "items": items, "news": news, "has_news": bool(news),
             "laboral": plan_kind(dialog_manager) == "laboral", "familiar": plan_kind(dialog_manager) != "laboral"}
 
 
@@ -93,6 +113,7 @@ def plan_windows() -> list[Window]:
         Window(
             T("🗂 Plan Familiar de Desarrollo", when="familiar"),
             T("🗂 Plan Laboral", when="laboral"),
+            T("💬 Lo que contó la familia:\n{news}", when="has_news"),
             T("Compromisos de hoy:\n{rows}", when="has_rows"),
             T("Agrega un compromiso nuevo o toca uno del plan para cambiarlo. Toca «Listo» para seguir."),
             Button(T("➕ Agregar compromiso"), id="row_add", on_click=on_add_row),

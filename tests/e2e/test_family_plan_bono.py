@@ -76,6 +76,12 @@ async def test_the_family_marks_a_commitment_done_with_a_voice_note_and_the_afi_
     await harness.tap(AFI, "Pérez Soto")
     card_plan = (await harness.tap(AFI, "Plan"))[-1]
     assert "💬 Lo que contó la familia:\n• 23-11-2026 · ✅ cumplido · Control sano de Pedro 🎤" in card_plan
+    # And in the next session record, where the plan is reviewed.
+    await harness.say(AFI, "/menu")
+    for label in ("Registrar sesión", "Pérez Soto", "S8 · Potenciando", "Hoy", "Realizada", "Todo realizado",
+                  "✅ Cobrado"):
+        await harness.tap(AFI, label)
+    assert "💬 Lo que contó la familia:\n• 23-11-2026 · ✅ cumplido · Control sano de Pedro 🎤" in harness.last_text(AFI)
 
 
 async def test_a_commitment_of_the_family_s_own_said_by_voice(harness, session_factory, clock):
@@ -210,3 +216,24 @@ async def test_other_members_get_a_narrower_menu(harness, session_factory, clock
     await harness.say(6002, "/menu")
     assert harness.buttons(6002)[:2] == ["🗂 Mi plan", "📅 Mis próximas citas"]
     assert "💳 Bono de Protección" not in harness.buttons(6002) and unit.unit_id
+
+
+async def test_an_asl_participant_sees_their_plan_laboral_and_not_another_s(harness, session_factory, clock):
+    unit = await _linked_family(harness, session_factory, clock)
+    from storage.models import ChatAccount, Member
+
+    async with session_factory() as session:
+        pedro = (await session.exec(select(Member).where(Member.given_names == "Pedro"))).one()
+        maria = (await session.exec(select(Member).where(Member.given_names == "María"))).one()
+        pedro.is_asl_participant = True
+        session.add_all([pedro, ChatAccount(telegram_user_id=6002, chat_id=6002, member_id=pedro.id,
+                                            consent_at=clock()),
+                         Commitment(family_id=unit.family_ids["F-001"], plan="laboral", member_id=pedro.id,
+                                    dimension="trabajo", topic="Curso de grúa horquilla", action="Inscribirse"),
+                         Commitment(family_id=unit.family_ids["F-001"], plan="laboral", member_id=maria.id,
+                                    dimension="trabajo", topic="Emprendimiento de María", action="Feria")])
+        await session.commit()
+    await harness.say(6002, "/menu")
+    plan = (await harness.tap(6002, "Mi plan"))[-1]
+    assert "Curso de grúa horquilla" in plan and "Emprendimiento de María" not in plan
+    assert "Agregar un compromiso" not in " ".join(harness.buttons(6002))
