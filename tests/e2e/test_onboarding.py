@@ -27,8 +27,9 @@ async def test_family_representative_accepts_privacy_before_menu(harness, sessio
     assert "Ley 21.719" in (await harness.say(FAMILY_USER, "/menu"))[-1]
     texts = await harness.tap(FAMILY_USER, "Acepto")
     assert "Hola, María" in texts[-1]
-    assert harness.buttons(FAMILY_USER) == ["👨‍👩‍👧 Mi familia", "📞 Mi equipo y cómo contactarlo", "🌐 Idioma",
-                                            "🔒 Privacidad"]
+    assert harness.buttons(FAMILY_USER) == ["🗂 Mi plan", "📓 Mi cuaderno", "💳 Bono de Protección",
+                                            "📅 Mis próximas citas", "👨‍👩‍👧 Mi familia",
+                                            "📞 Mi equipo y cómo contactarlo", "🌐 Idioma", "🔒 Privacidad"]
     async with session_factory() as session:
         account = (await session.exec(select(ChatAccount).where(ChatAccount.telegram_user_id == FAMILY_USER))).one()
         assert account.consent_at == clock()
