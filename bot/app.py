@@ -21,6 +21,7 @@ from dialogs.cuaderno import cuaderno_dialog
 from dialogs.family_bono import family_bono_dialog
 from dialogs.family_menu import family_menu_dialog
 from dialogs.family_plan import family_plan_dialog
+from dialogs.group_session import group_session_dialog
 from dialogs.language import language_dialog
 from dialogs.navigation import is_family_with_consent, is_staff, only_for
 from dialogs.session_record import session_record_dialog
@@ -61,7 +62,7 @@ def build_dispatcher(
     dispatcher.include_routers(errors.build_router(), commands.build_router(), nudges.build_router(),
                                bono.build_router(), consent.build_router())
     dispatcher.include_routers(only_for(staff_menu_dialog(), is_staff), only_for(session_record_dialog(), is_staff),
-                               only_for(caseload_dialog(), is_staff),
+                               only_for(caseload_dialog(), is_staff), only_for(group_session_dialog(), is_staff),
                                only_for(family_menu_dialog(), is_family_with_consent),
                                only_for(cuaderno_dialog(), is_family_with_consent),
                                only_for(family_plan_dialog(), is_family_with_consent),

@@ -34,7 +34,7 @@ def _kind_title(kind: str) -> str:
 
 def _content(entry) -> str:
     if entry.content_type == "voice":
-        return _("🎤 Audio de {seconds} s").format(seconds=entry.duration or 0)
+        return _("🎤 Audio de {voice} s").format(voice=entry.duration or 0)
     if entry.content_type == "photo":
         return _("📷 Foto")
     return short(entry.text, 40)
@@ -132,7 +132,7 @@ async def entry_getter(dialog_manager: DialogManager, session, viewer, **_kwargs
     if found.kind == "resource":
         lines.append(f"{resource_kind_label(found.resource_kind)} · {resource_level_label(found.resource_level)}")
     if found.content_type == "voice":
-        lines.append(_("🎤 Audio de {seconds} s (arriba ☝️)").format(seconds=found.duration or 0))
+        lines.append(_("🎤 Audio de {voice} s (arriba ☝️)").format(voice=found.duration or 0))
     elif found.content_type == "photo":
         lines.append(_("📷 Foto (arriba ☝️)"))
     if found.text:
@@ -173,7 +173,7 @@ def cuaderno_dialog() -> Dialog:
             buttons_only(), state=Cuaderno.dimensions, getter=dimensions_getter,
         ),
         Window(
-            T("📓 {section}"),
+            Format("📓 {section}"),
             T("Toca una para verla o escucharla.", when="has_entries"),
             T("Página {page} de {pages}", when="paged"),
             T("Aún no hay nada aquí. Toca ➕ Agregar.", when="empty"),
@@ -186,9 +186,9 @@ def cuaderno_dialog() -> Dialog:
             buttons_only(), state=Cuaderno.entries, getter=entries_getter,
         ),
         Window(
+            T("🗑 ¿Borrar esto de tu cuaderno?", when="ask"),  # on top: the entry's own text may be long
             Format("{details}", when="found"),
             T("Eso ya no está en tu cuaderno.", when="missing"),
-            T("\n¿Borrar esto de tu cuaderno?", when="ask"),
             Row(Button(T("✅ Sí, borrar"), id="delete_yes", on_click=on_delete_confirmed),
                 Button(T("↩️ No, dejarla"), id="delete_no", on_click=on_keep), when="ask"),
             Button(T("🗑 Borrar"), id="delete", on_click=on_delete, when="offer"),

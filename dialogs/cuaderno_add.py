@@ -17,8 +17,8 @@ from dialogs.session_record_widgets import dimension_label
 from dialogs.states import Cuaderno
 from dialogs.widgets import T, buttons_only
 from services import cuaderno
+from services.cuaderno import KINDS, RESOURCE_KINDS, RESOURCE_LEVELS
 from services.errors import InvalidInput, NotAllowed
-from storage.cuaderno import KINDS, RESOURCE_KINDS, RESOURCE_LEVELS
 
 NOTES = "notes"  # dialog_data["dimension"] for the free notes outside every dimension
 DRAFT_KEYS = ("kind", "resource_kind", "resource_level")
@@ -85,8 +85,11 @@ def _after_kind(kind: str):
 async def add_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
     draft = dialog_manager.dialog_data
     kind = draft.get("kind")
-    where = [resource_kind_label(draft[key]) if key == "resource_kind" else resource_level_label(draft[key])
-             for key in ("resource_kind", "resource_level") if kind == "resource" and draft.get(key)]
+    where = []
+    if kind == "resource" and draft.get("resource_kind"):
+        where.append(resource_kind_label(draft["resource_kind"]))
+    if kind == "resource" and draft.get("resource_level"):
+        where.append(resource_level_label(draft["resource_level"]))
     return {"section": section_label(draft.get("dimension")), "kind": kind_label(kind) if kind else "",
             "where": " · ".join(where), "has_where": bool(where),
             "kinds": [(k, kind_label(k)) for k in KINDS],
@@ -208,8 +211,8 @@ def add_windows() -> list[Window]:
             buttons_only(), state=Cuaderno.resource_level, getter=add_getter,
         ),
         Window(
-            T("{section} · {kind}"), T("{where}", when="has_where"),
-            T("\nEscribe, manda un audio 🎤 o una foto 📷"),
+            Format("{section} · {kind}"), Format("{where}", when="has_where"),
+            T("Escribe, manda un audio 🎤 o una foto 📷"),
             Button(T("⬅️ Atrás"), id="back_content", on_click=on_content_back),
             SwitchTo(T("✖️ No guardar"), id="drop_content", state=Cuaderno.entries),
             TextInput(id="content_text", type_factory=_entry_text, on_success=on_text, on_error=on_bad_text),

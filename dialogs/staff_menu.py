@@ -4,7 +4,7 @@ from aiogram_dialog import Dialog, StartMode, Window
 from aiogram_dialog.widgets.kbd import Column, Start, SwitchTo
 
 from dialogs.labels import role_label, status_label
-from dialogs.states import Caseload, Language, RecordSession, StaffMenu
+from dialogs.states import Caseload, GroupSessions, Language, RecordSession, StaffMenu
 from dialogs.widgets import T, buttons_only
 from program.roles import Role
 from services import caseload
@@ -13,6 +13,7 @@ from services.errors import NotAllowed
 
 # Who records family and individual sessions (the Gestor Sociocomunitario records group sessions elsewhere).
 RECORDING_ROLES = (Role.AFI, Role.GESTOR_FAMILIAR, Role.JEFE)
+GROUP_ROLES = (Role.GESTOR_SOCIO, Role.JEFE)  # who creates group sessions and edits the Catastro
 
 
 async def main_getter(viewer, **_kwargs) -> dict:
@@ -22,6 +23,7 @@ async def main_getter(viewer, **_kwargs) -> dict:
         "unit": viewer.unit.name if viewer.unit else "",
         "is_jefe": viewer.role is Role.JEFE,
         "can_record": viewer.role in RECORDING_ROLES,
+        "runs_groups": viewer.role in GROUP_ROLES,
     }
 
 
@@ -46,6 +48,7 @@ def staff_menu_dialog() -> Dialog:
                       mode=StartMode.RESET_STACK),
                 # Alone on the stack too (same reason); its "⬅️ Menú" starts this menu again.
                 Start(T("👥 Mis familias"), id="families", state=Caseload.families, mode=StartMode.RESET_STACK),
+                Start(T("🧑‍🤝‍🧑 Sesiones grupales"), id="groups", state=GroupSessions.list, when="runs_groups"),
                 SwitchTo(T("🏢 Mi unidad"), id="unit", state=StaffMenu.unit, when="is_jefe"),
                 Start(T("🌐 Idioma"), id="language", state=Language.choose),
             ),

@@ -103,3 +103,26 @@ class FamilyBono(StatesGroup):
 
 class Appointments(StatesGroup):
     list = State()
+
+
+class GroupSessions(StatesGroup):
+    """dialogs/group_session*.py: the Gestor Sociocomunitario's group and community sessions."""
+
+    list = State()
+    detail = State()
+    new_session = State()
+    new_when = State()
+    new_time = State()
+    new_place = State()
+    new_families = State()
+    new_pick = State()
+    new_confirm = State()
+    change_time = State()
+    change_place = State()
+    cancel_confirm = State()
+    attendance = State()
+    walk_in = State()
+    products = State()
+    agreements = State()
+    notes = State()
+    record_confirm = State()

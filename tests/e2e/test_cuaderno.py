@@ -155,7 +155,7 @@ async def test_deleting_asks_once_more_and_hides_the_entry(harness, session_fact
     await harness.tap(FAMILY, "Salud")
     shown = (await harness.tap(FAMILY, "Se va"))[-1]
     assert "💭 Nuestros intereses y preocupaciones · 23-11-2026" in shown and "Se va" in shown
-    assert "¿Borrar esto de tu cuaderno?" in (await harness.tap(FAMILY, "Borrar"))[-1]
+    assert "🗑 ¿Borrar esto de tu cuaderno?" in (await harness.tap(FAMILY, "Borrar"))[-1]
     await harness.tap(FAMILY, "No, dejarla")
     assert harness.buttons(FAMILY) == ["🗑 Borrar", "⬅️ Volver"]
     await harness.tap(FAMILY, "Borrar")
@@ -209,7 +209,7 @@ async def test_another_familys_entry_is_refused_and_audited(harness, session_fac
     assert harness.buttons(FAMILY)[0] == "💭 23-11-2026 · Lo nuestro"  # still the list
     denied = await _audit(session_factory, "denied.cuaderno.view")
     assert [(e.record_type, e.record_id, e.actor_type) for e in denied] == [("cuaderno_entry", theirs, "member")]
-    # A forged section or kind changes nothing.
+    # A forged section changes nothing.
     await harness.tap(FAMILY, "Temas")
     message_id, data = harness.find_button(FAMILY, "Salud")
     await harness.press(FAMILY, data.rsplit(":", 1)[0] + ":deporte", message_id)
