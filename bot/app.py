@@ -26,7 +26,7 @@ from dialogs.language import language_dialog
 from dialogs.navigation import is_family_with_consent, is_staff, only_for
 from dialogs.session_record import session_record_dialog
 from dialogs.staff_menu import staff_menu_dialog
-from handlers import bono, commands, consent, errors, fallback, nudges
+from handlers import bono, commands, consent, errors, fallback, nudges, rsvp
 from storage.types import utc_now
 
 
@@ -60,7 +60,7 @@ def build_dispatcher(
         observer.outer_middleware(locale)
 
     dispatcher.include_routers(errors.build_router(), commands.build_router(), nudges.build_router(),
-                               bono.build_router(), consent.build_router())
+                               bono.build_router(), rsvp.build_router(), consent.build_router())
     dispatcher.include_routers(only_for(staff_menu_dialog(), is_staff), only_for(session_record_dialog(), is_staff),
                                only_for(caseload_dialog(), is_staff), only_for(group_session_dialog(), is_staff),
                                only_for(family_menu_dialog(), is_family_with_consent),

@@ -95,6 +95,24 @@ def _bono_alert(message: OutboxMessage, _: Gettext) -> str:
     return text
 
 
+def _group(message: OutboxMessage, _: Gettext) -> str:
+    args = message.args
+    at = _local(args["starts_at"], message.timezone)
+    values = {"code": ("ASL " if args.get("track") == "asl" else "") + args["code"], "name": args.get("name", ""),
+              "date": format_date(at), "time": at.strftime("%H:%M"), "place": args.get("place", ""),
+              "address": args.get("address") or ""}
+    texts = {
+        "group_invitation": _("👥 Te invitamos a la sesión grupal {code} «{name}» del Programa Familias.\n"
+                              "📅 {date} a las {time}\n📍 {place} {address}\n\n¿Podrás venir?"),
+        "group_change": _("👥 Cambió la sesión grupal {code} «{name}».\nAhora: 📅 {date} a las {time}\n"
+                          "📍 {place} {address}\n\n¿Podrás venir?"),
+        "group_cancelled": _("👥 Se suspendió la sesión grupal {code} «{name}» del {date}. Te avisaremos la nueva "
+                             "fecha."),
+        "group_reminder": _("🔔 Mañana {date} a las {time} es la sesión grupal {code} «{name}».\n📍 {place} {address}"),
+    }
+    return texts[message.template].format(**values).replace(" \n", "\n").strip()
+
+
 def _digest(message: OutboxMessage, _: Gettext, locale: str) -> str:
     args = dict(message.args)
     args["day"] = format_date(date.fromisoformat(args["day"]))
@@ -111,6 +129,8 @@ def render(message: OutboxMessage, locale: str) -> tuple[str, Buttons]:
         text = _bono_alert(message, _)
     elif message.template.startswith("bono_"):
         text = _bono(message, _)
+    elif message.template.startswith("group_"):
+        text = _group(message, _)
     elif message.template in ("digest", "weekly_summary"):
         text = _digest(message, _, locale)
     else:

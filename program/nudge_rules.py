@@ -202,6 +202,27 @@ def bono_escalations(bono: BonoFact, staff: tuple[Recipient, ...], family_label:
     return _sorted(out)
 
 
+@dataclass(frozen=True)
+class GroupFact:
+    group_id: int
+    family_id: int
+    starts_at: datetime  # aware UTC
+    recipients: tuple[Recipient, ...]
+    args: dict  # what the reminder says: the session's code, name, place
+
+
+def group_reminders(group: GroupFact, now: datetime, tz_name: str, schedule: NudgeSchedule) -> list[Planned]:
+    """The evening before a group session, to those who said yes and those who did not answer."""
+    at = group.starts_at.astimezone(UTC)
+    day = to_local(at, tz_name).date()
+    due = _due(day - timedelta(days=1), schedule.visit_evening_before, tz_name, schedule)
+    if at <= now or to_local(due, tz_name).date() >= day or not _in_window(due, now, schedule):
+        return []
+    return _fan_out(group.recipients, key=f"group:{group.group_id}:{at.isoformat()}:eve", kind="group_reminder",
+                    template="group_reminder", args=dict(group.args), due_at=due, essential=False,
+                    scope=f"family:{group.family_id}")
+
+
 def _has_news(content: dict) -> bool:
     return any(bool(v) for v in content.values() if isinstance(v, (list, tuple, dict)))
 

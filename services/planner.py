@@ -16,12 +16,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from program.access import Actor
 from program.clock import to_local
 from program.nudge_rules import (
-    BonoFact, CommitmentFact, Planned, Recipient, VisitFact, bono_escalations, bono_questions, commitment_nudges,
-    digest, visit_reminders, weekly_summary,
+    BonoFact, CommitmentFact, GroupFact, Planned, Recipient, VisitFact, bono_escalations, bono_questions,
+    commitment_nudges, digest, group_reminders, visit_reminders, weekly_summary,
 )
 from program.nudge_schedule import NudgeSchedule
 from program.roles import Role
 from services.bono_buttons import bono_buttons
+from services.group_messages import session_args
 from services.nudge_settings import quiet_hours_text, schedule_for
 from services.planner_digest import digest_content, weekly_content
 from storage import outbox_repo, people_repo, planner_repo
@@ -96,6 +97,15 @@ async def _family_plan(session: AsyncSession, *, unit: Unit, schedule: NudgeSche
         fact = VisitFact(visit.id, visit.family_id, visit.at, everyone(visit.family_id),
                          staff_names.get(visit.staff_id, ""))
         planned += visit_reminders(fact, now, tz, schedule)
+    for invitation, group in await planner_repo.upcoming_invitations(session, unit_id=unit.id, after=now,
+                                                                     family_ids=family_ids):
+        linked = by_family.get(invitation.family_id, ())
+        chosen = [a for m, a in linked if (m.is_asl_participant if group.track == "asl" else m.is_representative)]
+        if not chosen and group.track != "asl":
+            chosen = [a for _m, a in linked]
+        fact = GroupFact(group.id, invitation.family_id, group.starts_at, tuple(_recipient(a) for a in chosen),
+                         session_args(group))
+        planned += group_reminders(fact, now, tz, schedule)
     window_from = today - timedelta(days=schedule.commitment_overdue_days + 1)
     window_to = today + timedelta(days=schedule.horizon_days + schedule.commitment_days_before)
     for c in await planner_repo.open_commitments(session, unit_id=unit.id, deadline_from=window_from,
@@ -149,6 +159,8 @@ def _row(p: Planned, account: ChatAccount, unit: Unit, schedule: NudgeSchedule) 
     expires = p.due_at + EXPIRES[p.kind] if p.kind in EXPIRES else None
     if p.kind == "visit_reminder":
         expires = datetime.fromisoformat(p.args["visit_at"])
+    elif p.kind == "group_reminder":
+        expires = datetime.fromisoformat(p.args["starts_at"])
     buttons = bono_buttons(p.args["month"]) if p.kind == "bono_question" else []
     return {"account_id": p.account_id, "chat_id": account.chat_id, "kind": p.kind, "template": p.template,
             "args": p.args, "buttons": buttons, "essential": p.essential, "scope": p.scope, "source": "planner",

@@ -3,9 +3,11 @@ commitments, bono answers. A unit has ~250 families; the whole country is planne
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from sqlalchemy import or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.groups import GroupInvitation, GroupSession
 from storage.models import ChatAccount, Family, Member, Staff
 from storage.records import BonoFollowup, Commitment, Visit
 
@@ -78,4 +80,15 @@ async def overdue_program_commitments(session: AsyncSession, *, unit_id: int, be
     rows = await session.exec(select(Commitment).where(
         col(Commitment.family_id).in_(_families(unit_id, None)), col(Commitment.status).in_(OPEN),
         Commitment.responsible == "program", col(Commitment.deadline).is_not(None), Commitment.deadline < before))
+    return list(rows.all())
+
+
+async def upcoming_invitations(session: AsyncSession, *, unit_id: int, after: datetime,
+                               family_ids: Sequence[int] | None = None) -> list[tuple[GroupInvitation, GroupSession]]:
+    """Invitations to planned group sessions still ahead, except those the family declined."""
+    rows = await session.exec(
+        select(GroupInvitation, GroupSession).join(GroupSession, GroupSession.id == GroupInvitation.group_session_id)
+        .where(GroupSession.unit_id == unit_id, GroupSession.status == "planned", GroupSession.starts_at > after,
+               GroupInvitation.invited, col(GroupInvitation.family_id).in_(_families(unit_id, family_ids)),
+               or_(col(GroupInvitation.rsvp).is_(None), GroupInvitation.rsvp != "no")))
     return list(rows.all())
