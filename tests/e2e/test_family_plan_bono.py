@@ -237,3 +237,25 @@ async def test_an_asl_participant_sees_their_plan_laboral_and_not_another_s(harn
     plan = (await harness.tap(6002, "Mi plan"))[-1]
     assert "Curso de grúa horquilla" in plan and "Emprendimiento de María" not in plan
     assert "Agregar un compromiso" not in " ".join(harness.buttons(6002))
+
+
+async def test_tengo_un_problema_under_the_monthly_question_opens_that_month(harness, session_factory, clock):
+    await _linked_family(harness, session_factory, clock)
+    await harness.plan()
+    clock.now = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
+    await harness.delivery().tick()
+    question = [c for c in harness.api.requests("sendMessage", chat_id=FAMILY) if "Bono" in c.params["text"]][-1]
+    problem = question.params["reply_markup"]["inline_keyboard"][1][0]["callback_data"]
+    clock.now = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)  # answered in December, about November
+    texts = await harness.press(FAMILY, problem, question.result["message_id"])
+    assert "⚠️ Bono de Protección · noviembre 2026\n¿Qué pasó?" in texts[-1]
+    await harness.tap(FAMILY, "Otro")
+    assert "Cuéntanos qué pasó" in harness.last_text(FAMILY)
+    calls = await harness.feed(updates.voice(FAMILY, duration=20, file_id="voice-bono"))
+    assert any("Ya le avisamos" in (c.params.get("text") or "") for c in calls)
+    async with session_factory() as session:
+        answer = (await session.exec(select(BonoFollowup))).one()
+    assert (answer.month, answer.answer, answer.reason) == ("2026-11", "problema", "otro")
+    await harness.delivery().tick()
+    alert = [t for t in _texts(harness, GESTOR) if "tiene un problema" in t][-1]
+    assert "(otro motivo)" in alert and "Dejó un audio con el detalle." in alert

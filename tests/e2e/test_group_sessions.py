@@ -154,3 +154,34 @@ async def test_only_the_gestor_and_the_jefe_run_group_sessions(harness, session_
     async with session_factory() as session:
         assert (await session.exec(select(AuditEvent).where(AuditEvent.action == "denied.rsvp"))).all()
         assert not (await session.exec(select(GroupInvitation).where(GroupInvitation.rsvp.is_not(None)))).all()
+
+
+async def test_a_cancellation_and_asl_sessions_go_to_the_participants(harness, session_factory, clock):
+    from services import group_sessions
+    from program.access import Actor
+    from program.roles import Role
+
+    unit, family_ids = await _unit_with_25_families(harness, session_factory, clock)
+    async with session_factory() as session:  # F-002 (Joseph) is APS + ASL; Jean is its participant
+        jean = (await session.exec(select(Member).where(Member.given_names == "Jean"))).one()
+        family = await session.get(Family, unit.family_ids["F-002"])
+        family.status, jean.is_asl_participant = "active", True
+        session.add_all([family, jean, ChatAccount(telegram_user_id=6101, chat_id=6101, member_id=jean.id,
+                                                   consent_at=clock())])
+        gestor = (await session.exec(select(ChatAccount).where(ChatAccount.telegram_user_id == GESTOR))).one()
+        actor = Actor(role=Role.GESTOR_SOCIO, unit_id=unit.unit_id, staff_id=gestor.staff_id)
+        assert [f.id for f in await group_sessions.candidates(session, actor=actor, track="asl", code="S2",
+                                                                by="all", today=date(2026, 11, 23))] == [family.id]
+        group = await group_sessions.create(session, actor=actor, track="asl", code="S2",
+                                            starts_at=datetime(2026, 12, 4, 19, 0, tzinfo=UTC), place="OMIL",
+                                            address=None, territory=None, family_ids=[family.id], now=clock())
+        await session.commit()
+    await harness.delivery().tick()
+    assert _sent_to(harness, 6101)[-1].params["text"].startswith("👥 Te invitamos a la sesión grupal ASL S2")
+    async with session_factory() as session:
+        await group_sessions.cancel(session, actor=actor, group_session_id=group.id, now=clock())
+        await session.commit()
+    await harness.delivery().tick()
+    assert _sent_to(harness, 6101)[-1].params["text"].startswith("👥 Se suspendió la sesión grupal ASL S2")
+    assert all(not c.params["text"].startswith("👥") for chat in range(FIRST_CHAT, FIRST_CHAT + 25)
+               for c in _sent_to(harness, chat))
