@@ -1,14 +1,12 @@
 """💳 Bono de Protección: this month's answer, from the menu or from the monthly question's buttons
 (handlers/bono.py), and "Tengo un problema": what happened, which reaches the Gestor Familiar and the AFI.
 Every screen says the program never asks for passwords or card numbers (fake-bono scams circulate)."""
-from aiogram.enums import ContentType
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 
-from dialogs.family_texts import check_family_text
+from dialogs.family_texts import text_or_voice
 from dialogs.session_record_flow import explain
 from dialogs.states import FamilyBono as B
 from dialogs.widgets import T, buttons_only
@@ -80,20 +78,12 @@ def _reason_button(reason: str, label: str) -> Button:
     return Button(T(label), id=f"reason_{reason}", on_click=on_click)
 
 
-async def on_note(_message: Message, _widget, manager: DialogManager, text: str) -> None:
-    value, problem = check_family_text(text)
-    if problem:
-        await explain(manager, problem)
-        return
+async def on_note(_message: Message, manager: DialogManager, value: str) -> None:
     await save(manager, "problema", "otro", note=value)
 
 
-async def on_voice(message: Message, _widget, manager: DialogManager) -> None:
-    await save(manager, "problema", "otro", voice=message.voice.file_id)
-
-
-async def on_other(_message: Message, _widget, manager: DialogManager) -> None:
-    await explain(manager, _("Aquí puedes escribir o mandar un audio 🎤."))
+async def on_voice(_message: Message, manager: DialogManager, file_id: str, _seconds: int) -> None:
+    await save(manager, "problema", "otro", voice=file_id)
 
 
 def family_bono_dialog() -> Dialog:
@@ -114,9 +104,7 @@ def family_bono_dialog() -> Dialog:
         Window(
             T("💬 Cuéntanos qué pasó: escribe o manda un audio 🎤.\n\n{never}"),
             SwitchTo(T("⬅️ Atrás"), id="back_note", state=B.problem),
-            TextInput(id="bono_note", on_success=on_note),
-            MessageInput(on_voice, content_types=ContentType.VOICE),
-            MessageInput(on_other, content_types=ContentType.ANY),
+            *text_or_voice("bono_note", on_note, on_voice),
             state=B.problem_note, getter=status_getter,
         ),
     )

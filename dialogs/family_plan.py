@@ -3,17 +3,15 @@
 Buttons first: a commitment is opened with one tap, marked with one more, and the note is optional
 ("⏭ Sin nota"). What was chosen lives in dialog_data (in the database), so a restart keeps it.
 """
-from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.caseload_labels import commitment_status_label, dimension_label, responsible_label
 from dialogs.family_plan_add import add_windows, start_add
-from dialogs.family_texts import check_family_text, family_text_problem, voice_label
+from dialogs.family_texts import family_text_problem, text_or_voice, voice_label
 from dialogs.session_record_flow import explain
 from dialogs.states import FamilyPlan as P
 from dialogs.widgets import T, buttons_only
@@ -116,24 +114,16 @@ async def _save(manager: DialogManager, note: str | None = None, voice=None) -> 
     await manager.switch_to(P.plan)
 
 
-async def on_note_text(_message: Message, _widget, manager: DialogManager, text: str) -> None:
-    value, problem = check_family_text(text)
-    if problem:
-        await explain(manager, problem)
-        return
+async def on_note_text(_message: Message, manager: DialogManager, value: str) -> None:
     await _save(manager, note=value)
 
 
-async def on_note_voice(message: Message, _widget, manager: DialogManager) -> None:
-    await _save(manager, voice=family_plan.Voice(message.voice.file_id, message.voice.duration))
+async def on_note_voice(_message: Message, manager: DialogManager, file_id: str, seconds: int) -> None:
+    await _save(manager, voice=family_plan.Voice(file_id, seconds))
 
 
 async def on_no_note(_callback, _button, manager: DialogManager) -> None:
     await _save(manager)
-
-
-async def _not_a_note(_message: Message, _widget, manager: DialogManager) -> None:
-    await explain(manager, _("Aquí puedes escribir o mandar un audio 🎤. O toca «Sin nota»."))
 
 
 def family_plan_dialog() -> Dialog:
@@ -162,9 +152,8 @@ def family_plan_dialog() -> Dialog:
             T("¿Quieres contar algo más? Escribe o manda un audio 🎤 (opcional)."),
             Button(T("⏭ Sin nota"), id="no_note", on_click=on_no_note),
             SwitchTo(T("⬅️ Atrás"), id="back_commitment", state=P.commitment),
-            TextInput(id="progress_text", on_success=on_note_text),
-            MessageInput(on_note_voice, content_types=ContentType.VOICE),
-            MessageInput(_not_a_note, content_types=ContentType.ANY),
+            *text_or_voice("progress_text", on_note_text, on_note_voice,
+                           hint=lambda: _("Aquí puedes escribir o mandar un audio 🎤. O toca «Sin nota».")),
             state=P.progress_note,
         ),
         *add_windows(),

@@ -5,16 +5,14 @@ in dialog_data["new"] after every step, so a restart in the middle loses nothing
 """
 from datetime import date, timedelta
 
-from aiogram.enums import ContentType
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.caseload_labels import dimension_label
-from dialogs.family_texts import check_family_text, voice_label
+from dialogs.family_texts import text_or_voice, voice_label
 from dialogs.session_record_flow import explain, today
 from dialogs.session_record_input import date_input
 from dialogs.session_record_widgets import ClockCalendar
@@ -64,26 +62,17 @@ async def on_dimension(_callback, _widget, manager: DialogManager, item_id: str)
 
 
 def _text_step(field: str, following):
-    async def on_text(_message: Message, _widget, manager: DialogManager, text: str) -> None:
-        value, problem = check_family_text(text)
-        if problem:
-            await explain(manager, problem)
-            return
+    async def on_text(_message: Message, manager: DialogManager, value: str) -> None:
         new = _new(manager)
         new[field], new[f"{field}_voice"] = value, None
         await manager.switch_to(following)
 
-    async def on_voice(message: Message, _widget, manager: DialogManager) -> None:
+    async def on_voice(_message: Message, manager: DialogManager, file_id: str, seconds: int) -> None:
         new = _new(manager)
-        new[field], new[f"{field}_voice"] = "", [message.voice.file_id, message.voice.duration]
+        new[field], new[f"{field}_voice"] = "", [file_id, seconds]
         await manager.switch_to(following)
 
-    async def on_other(_message: Message, _widget, manager: DialogManager) -> None:
-        await explain(manager, _("Aquí puedes escribir o mandar un audio 🎤."))
-
-    return [TextInput(id=f"new_{field}", on_success=on_text),
-            MessageInput(on_voice, content_types=ContentType.VOICE),
-            MessageInput(on_other, content_types=ContentType.ANY)]
+    return text_or_voice(f"new_{field}", on_text, on_voice)
 
 
 async def on_skip_action(_callback, _button, manager: DialogManager) -> None:

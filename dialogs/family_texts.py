@@ -1,5 +1,9 @@
 """Short words for families: what a voice note is called, and what to say when a text does not fit."""
+from aiogram.enums import ContentType
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog.widgets.input import MessageInput, TextInput
+
+from dialogs.session_record_flow import explain
 
 
 def voice_label(seconds: int) -> str:
@@ -25,3 +29,24 @@ def check_family_text(text: str | None, limit: int = 500) -> tuple[str | None, s
     if len(value) > limit:
         return None, family_text_problem("too_long", limit=limit, count=len(value))
     return value, None
+
+
+def text_or_voice(id: str, on_text, on_voice, *, limit: int = 500, hint=None) -> list:
+    """Where a family (or a professional in a hurry) may write or speak: `on_text(message, manager, text)` gets
+    checked text, `on_voice(message, manager, file_id, seconds)` a voice note; anything else a kind hint
+    (`hint()`, called when needed so it is translated in the person's language)."""
+    async def text(message, _widget, manager, value: str) -> None:
+        cleaned, problem = check_family_text(value, limit)
+        if problem:
+            await explain(manager, problem)
+            return
+        await on_text(message, manager, cleaned)
+
+    async def voice(message, _widget, manager) -> None:
+        await on_voice(message, manager, message.voice.file_id, message.voice.duration)
+
+    async def other(_message, _widget, manager) -> None:
+        await explain(manager, hint() if hint else _("Aquí puedes escribir o mandar un audio 🎤."))
+
+    return [TextInput(id=id, on_success=text), MessageInput(voice, content_types=ContentType.VOICE),
+            MessageInput(other, content_types=ContentType.ANY)]

@@ -1,14 +1,12 @@
 """📋 After a group session: who came (the invited families, plus one that came uninvited), the session's
 products (Ficha de Registro Sesión Grupal-Comunitaria), agreements and notes (text or voice) → save."""
-from aiogram.enums import ContentType
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.family_texts import check_family_text, voice_label
+from dialogs.family_texts import text_or_voice, voice_label
 from dialogs.session_record_flow import explain, today
 from dialogs.session_record_widgets import DraftMultiselect
 from dialogs.states import GroupSessions as G
@@ -83,23 +81,16 @@ async def on_walk_in(_callback, _widget, manager: DialogManager, item_id: str) -
 
 
 def _text_or_voice(field: str, following):
-    async def on_text(_message: Message, _widget, manager: DialogManager, text: str) -> None:
-        value, problem = check_family_text(text, limit=1000)
-        if problem:
-            await explain(manager, problem)
-            return
+    async def on_text(_message: Message, manager: DialogManager, value: str) -> None:
         _rec(manager)[field] = value
         await manager.switch_to(following)
 
-    async def on_voice(message: Message, _widget, manager: DialogManager) -> None:
-        _rec(manager)["voice"] = [message.voice.file_id, message.voice.duration]
+    async def on_voice(_message: Message, manager: DialogManager, file_id: str, seconds: int) -> None:
+        _rec(manager)["voice"] = [file_id, seconds]
         await manager.switch_to(following)
 
-    async def on_other(_message: Message, _widget, manager: DialogManager) -> None:
-        await explain(manager, _("Aquí puedes escribir o mandar un audio 🎤, o tocar «Omitir»."))
-
-    return [TextInput(id=f"rec_{field}", on_success=on_text), MessageInput(on_voice, content_types=ContentType.VOICE),
-            MessageInput(on_other, content_types=ContentType.ANY)]
+    return text_or_voice(f"rec_{field}", on_text, on_voice, limit=1000,
+                         hint=lambda: _("Aquí puedes escribir o mandar un audio 🎤, o tocar «Omitir»."))
 
 
 async def on_save(_callback, _button, manager: DialogManager) -> None:

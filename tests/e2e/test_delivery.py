@@ -4,7 +4,6 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
 
 from bot.telegram_sender import Limits
 from services.delivery import OutboxDispatcher

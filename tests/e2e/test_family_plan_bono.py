@@ -114,7 +114,7 @@ async def test_a_commitment_of_the_family_s_own_said_by_voice(harness, session_f
 
 
 async def test_the_monthly_bono_question_answered_with_one_tap(harness, session_factory, clock):
-    unit = await _linked_family(harness, session_factory, clock)
+    await _linked_family(harness, session_factory, clock)
     await harness.plan()
     clock.now = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)  # the unit's day, 10:00 in Santiago
     await harness.delivery().tick()

@@ -1,7 +1,7 @@
 """The planner on a real database (SQLite and PostgreSQL): what is planned from visits, commitments, bono
 answers and caseloads, at which UTC instant, and that re-planning never duplicates and cancels what lost
 its cause."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlmodel import select
