@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from bot.admin_catastro import CatastroFileError, run_catastro
 from bot.markers import N_
 from bot.settings import Settings
 from program.access import Actor
@@ -107,7 +108,8 @@ def read_cohort_file(path: Path, _) -> str:
 async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[str], str]) -> int:
     ttl = timedelta(days=settings.invite_ttl_days)
     try:
-        text = read_cohort_file(args.file, _) if args.command in ("families-import", "indicators-import") else ""
+        text = read_cohort_file(args.file, _) if args.command in ("families-import", "indicators-import",
+                                                                   "catastro-import") else ""
         if settings.is_sqlite:
             await upgrade_async(settings.database_url)
         engine = make_engine(settings.database_url)
@@ -126,7 +128,7 @@ async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[s
         message = INVALID.get(invalid.reason, N_("Dato inválido: {what}"))
         return _error(_(message).format(what=invalid.reason, choices=choices, timezone=getattr(args, "timezone", ""),
                                         role=getattr(args, "role", "")))
-    except AdminError as error:
+    except (AdminError, CatastroFileError) as error:
         return _error(str(error))
     if code is not None:  # only once committed: a printed code always works
         await _print_code(settings, _, *code, ttl)
@@ -206,6 +208,8 @@ async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, t
             families=report.families, members=report.members))
     elif args.command == "unit-schedule":
         return await _unit_schedule(args, session, _), None
+    elif args.command in ("catastro-import", "catastro-export"):
+        return await run_catastro(args, session, _, text), None
     elif args.command == "indicators-import":
         return _import_indicators(await import_indicators(session, unit_id=args.unit, text=text), _), None
     elif args.command == "family-invite":

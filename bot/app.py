@@ -17,6 +17,8 @@ from bot.middlewares import DbSessionMiddleware, ErrorChatLockMiddleware, Viewer
 from bot.settings import Settings
 from dialogs.appointments import appointments_dialog
 from dialogs.caseload import caseload_dialog
+from dialogs.catastro import catastro_dialog
+from dialogs.catastro_send import catastro_send_dialog
 from dialogs.cuaderno import cuaderno_dialog
 from dialogs.family_bono import family_bono_dialog
 from dialogs.family_menu import family_menu_dialog
@@ -24,6 +26,7 @@ from dialogs.family_plan import family_plan_dialog
 from dialogs.group_session import group_session_dialog
 from dialogs.language import language_dialog
 from dialogs.navigation import is_family_with_consent, is_staff, only_for
+from dialogs.resources import resources_dialog
 from dialogs.session_record import session_record_dialog
 from dialogs.staff_menu import staff_menu_dialog
 from handlers import bono, commands, consent, errors, fallback, nudges, rsvp
@@ -68,6 +71,8 @@ def build_dispatcher(
                                only_for(family_plan_dialog(), is_family_with_consent),
                                only_for(family_bono_dialog(), is_family_with_consent),
                                only_for(appointments_dialog(), is_family_with_consent), language_dialog())
+    dispatcher.include_routers(only_for(catastro_dialog(), is_staff), only_for(catastro_send_dialog(), is_staff),
+                               only_for(resources_dialog(), is_family_with_consent))
     dispatcher.include_router(fallback.build_router())
     # aiogram-dialog's stack lock nests inside the chat lock above, which already keeps workers apart;
     # in-process locks are enough for it and spare a second advisory lock per update.

@@ -16,7 +16,7 @@ from bot.markers import N_
 from bot.settings import SettingsError, load_settings
 
 ADMIN_COMMANDS = ("unit-create", "unit-list", "unit-schedule", "staff-add", "families-import", "family-invite",
-                  "indicators-import")
+                  "indicators-import", "catastro-import", "catastro-export")
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
                     "«python -m bot migrate».")
 
@@ -54,6 +54,15 @@ def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
         "importa los indicadores de la Matriz de Bienestar de la unidad desde CSV (code,dimension,text; todo o nada)"))
     indicators.add_argument("--unit", type=int, required=True)
     indicators.add_argument("file", type=Path)
+    catastro_in = commands.add_parser("catastro-import", help=_(
+        "importa el Catastro de instituciones de la unidad desde CSV (todo o nada; un nombre ya registrado se "
+        "actualiza)"))
+    catastro_in.add_argument("--unit", type=int, required=True)
+    catastro_in.add_argument("file", type=Path)
+    catastro_out = commands.add_parser("catastro-export", help=_(
+        "exporta a CSV las instituciones activas del Catastro de la unidad"))
+    catastro_out.add_argument("--unit", type=int, required=True)
+    catastro_out.add_argument("file", type=Path)
     return root
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.catalogs import DOMAIN, Gettext, compiled_locales
+from bot.catastro_texts import entry_lines
 from bot.markers import N_
 from program.clock import format_date, to_local
 from services.sender import Buttons
@@ -113,6 +114,13 @@ def _group(message: OutboxMessage, _: Gettext) -> str:
     return texts[message.template].format(**values).replace(" \n", "\n").strip()
 
 
+def _resource(message: OutboxMessage, _: Gettext) -> str:
+    """A Catastro entry a professional sent to the family (services/catastro_send.py)."""
+    staff = message.args.get("staff_name") or _("tu Apoyo Familiar")
+    return "\n".join([_("📍 {staff} te envía un lugar donde pueden ayudarte:").format(staff=staff), "",
+                      *entry_lines(message.args, _)])
+
+
 def _digest(message: OutboxMessage, _: Gettext, locale: str) -> str:
     args = dict(message.args)
     args["day"] = format_date(date.fromisoformat(args["day"]))
@@ -131,6 +139,8 @@ def render(message: OutboxMessage, locale: str) -> tuple[str, Buttons]:
         text = _bono(message, _)
     elif message.template.startswith("group_"):
         text = _group(message, _)
+    elif message.template == "catastro_entry":
+        text = _resource(message, _)
     elif message.template in ("digest", "weekly_summary"):
         text = _digest(message, _, locale)
     else:

@@ -87,6 +87,12 @@ async def on_clear_search(_callback: CallbackQuery, _button: Button, manager: Di
     await manager.find("families_page").set_page(0)
 
 
+async def on_start(start_data, manager: DialogManager) -> None:
+    """Started on a family's card (back from 📍 Enviar un recurso): the family comes in the start data."""
+    if isinstance(start_data, dict) and start_data.get("family_id"):
+        manager.dialog_data["family_id"] = int(start_data["family_id"])
+
+
 async def on_menu(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     # This dialog runs alone on its stack (see dialogs/staff_menu.py): back is a fresh staff menu.
     await manager.start(StaffMenu.main, mode=StartMode.RESET_STACK)
@@ -115,4 +121,5 @@ def caseload_dialog() -> Dialog:
         ),
         *card_windows(),
         *assign_windows(),
+        on_start=on_start,
     )

@@ -9,6 +9,7 @@ from aiogram_dialog.widgets.kbd import Button, Row, SwitchTo
 
 from bot.markers import N_
 from dialogs.caseload_invite import on_invite
+from dialogs.catastro_send import start_sending
 from dialogs.caseload_labels import (
     bono_line, commitment_status_label, dimension_label, fit, last_session_label,
     matriz_state_label, next_due_label, outcome_label, responsible_label, session_code, short, stage_label,
@@ -68,12 +69,12 @@ async def card_getter(dialog_manager: DialogManager, session, viewer, clock, **_
         summary = await caseload.family_summary(session, actor=viewer.actor, family_id=family_id(dialog_manager),
                                                 now=clock(), today=on)
     except (NotAllowed, NotFound):
-        return DENIED | {"can_invite": False, "can_reassign": False}
+        return DENIED | {"can_invite": False, "can_reassign": False, "can_send": False}
     card, row, family = summary.card, summary.row, summary.card.family
     return {
         "denied": False, "found": True,
         "can_invite": card.can_edit and summary.representative != "none",
-        "can_reassign": summary.can_reassign,
+        "can_reassign": summary.can_reassign, "can_send": card.can_edit,
         "family_name": family.family_name, "code": family.code, "sector": family.sector or "—",
         "status": status_label(family.status), "trajectory": trajectory_label(family.trajectory),
         "stage": stage_label(row.stage), "last": last_session_label(row.last), "next": next_due_label(row.next, on),
@@ -173,6 +174,7 @@ def card_windows() -> list[Window]:
                 when="found",
             ),
             Button(T("✉️ Invitar a la persona representante"), id="invite", on_click=on_invite, when="can_invite"),
+            Button(T("📍 Enviar un recurso"), id="send_resource", on_click=start_sending, when="can_send"),
             Button(T("🔁 Reasignar"), id="reassign", on_click=on_reassign, when="can_reassign"),
             SwitchTo(T("⬅️ Mis familias"), id="back_families", state=Caseload.families),
             buttons_only(),

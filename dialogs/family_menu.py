@@ -3,9 +3,10 @@ it, language, privacy. The representative sees everything; other linked members 
 plan and appointments), and an ASL participant their Plan Laboral within the plan."""
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.kbd import Column, Start, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Start, SwitchTo
 
 from dialogs.labels import role_label
+from dialogs.resources import start_resources
 from dialogs.states import Appointments, Cuaderno, FamilyBono, FamilyMenu, FamilyPlan, Language
 from dialogs.texts import privacy_notice, unit_contact
 from dialogs.widgets import T, buttons_only
@@ -56,6 +57,7 @@ def family_menu_dialog() -> Dialog:
                 Start(T("📓 Mi cuaderno"), id="cuaderno", state=Cuaderno.dimensions, when="representative"),
                 Start(T("💳 Bono de Protección"), id="bono", state=FamilyBono.status, when="bono"),
                 Start(T("📅 Mis próximas citas"), id="appointments", state=Appointments.list),
+                Button(T("🔎 ¿Dónde encuentro ayuda?"), id="resources", on_click=start_resources),
                 SwitchTo(T("👨‍👩‍👧 Mi familia"), id="family", state=FamilyMenu.family),
                 SwitchTo(T("📞 Mi equipo y cómo contactarlo"), id="team", state=FamilyMenu.team),
                 Start(T("🌐 Idioma"), id="language", state=Language.choose),

@@ -1,8 +1,9 @@
 """The professionals' menu: record a session, their families (dialogs/caseload.py), and (for the jefe) the unit."""
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, StartMode, Window
-from aiogram_dialog.widgets.kbd import Column, Start, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Start, SwitchTo
 
+from dialogs.catastro import open_catastro
 from dialogs.labels import role_label, status_label
 from dialogs.states import Caseload, GroupSessions, Language, RecordSession, StaffMenu
 from dialogs.widgets import T, buttons_only
@@ -49,6 +50,8 @@ def staff_menu_dialog() -> Dialog:
                 # Alone on the stack too (same reason); its "⬅️ Menú" starts this menu again.
                 Start(T("👥 Mis familias"), id="families", state=Caseload.families, mode=StartMode.RESET_STACK),
                 Start(T("🧑‍🤝‍🧑 Sesiones grupales"), id="groups", state=GroupSessions.list, when="runs_groups"),
+                # Alone on the stack too; the service refuses (and audits) a forged button.
+                Button(T("🏛 Catastro"), id="catastro", on_click=open_catastro, when="runs_groups"),
                 SwitchTo(T("🏢 Mi unidad"), id="unit", state=StaffMenu.unit, when="is_jefe"),
                 Start(T("🌐 Idioma"), id="language", state=Language.choose),
             ),

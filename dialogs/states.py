@@ -126,3 +126,40 @@ class GroupSessions(StatesGroup):
     agreements = State()
     notes = State()
     record_confirm = State()
+
+
+class Catastro(StatesGroup):
+    """dialogs/catastro*.py and dialogs/redes.py: the Gestor Sociocomunitario's Catastro de Instituciones
+    (Guía N°19): list and search, an entry, adding one field by field, editing one field, deactivating,
+    CSV import and export; and the Plan de Redes (Guía N°20)."""
+
+    list = State()
+    entry = State()
+    fields = State()
+    text = State()
+    dimensions = State()
+    areas = State()
+    needs = State()
+    confirm = State()
+    deactivate = State()
+    import_csv = State()
+    redes = State()
+    redes_text = State()
+    redes_date = State()
+    redes_delete = State()
+
+
+class CatastroSend(StatesGroup):
+    """dialogs/catastro_send.py: 📍 Enviar un recurso, from a family's card: pick an entry, confirm."""
+
+    pick = State()
+    confirm = State()
+
+
+class Resources(StatesGroup):
+    """dialogs/resources.py: 🔎 ¿Dónde encuentro ayuda?, the family's search of its unit's Catastro."""
+
+    start = State()
+    needs = State()
+    entries = State()
+    entry = State()

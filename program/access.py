@@ -48,3 +48,16 @@ def can_edit_family(actor: Actor, family: FamilyScope) -> bool:
 
 def can_manage_unit(actor: Actor, unit_id: int) -> bool:
     return actor.role is Role.ADMIN or (actor.role is Role.JEFE and actor.unit_id == unit_id)
+
+
+# The Catastro (Guía N°19) and the Plan de Redes (Guía N°20) are kept by the unit's Gestor Sociocomunitario,
+# with the jefe/a; every professional of the unit consults them, and its families see the active entries.
+CATASTRO_EDITORS = (Role.GESTOR_SOCIO, Role.JEFE)
+
+
+def can_view_catastro(actor: Actor, unit_id: int) -> bool:
+    return actor.role is Role.ADMIN or (actor.unit_id is not None and actor.unit_id == unit_id)
+
+
+def can_edit_catastro(actor: Actor, unit_id: int) -> bool:
+    return actor.role is Role.ADMIN or (actor.role in CATASTRO_EDITORS and actor.unit_id == unit_id)

@@ -45,7 +45,7 @@ async def test_staff_and_family_from_cli_to_menu(admin_env, empty_database_url, 
     await harness.start()
     try:
         assert "Hola, Gloria Muñoz" in (await harness.say(5003, f"/start {staff_code}"))[-1]
-        assert harness.buttons(5003) == ["👥 Mis familias", "🌐 Idioma"]
+        assert harness.buttons(5003) == ["👥 Mis familias", "🧑‍🤝‍🧑 Sesiones grupales", "🏛 Catastro", "🌐 Idioma"]
 
         await harness.say(6100, "/idioma")
         await harness.tap(6100, "Kreyòl")

@@ -28,7 +28,7 @@ async def test_family_representative_accepts_privacy_before_menu(harness, sessio
     texts = await harness.tap(FAMILY_USER, "Acepto")
     assert "Hola, María" in texts[-1]
     assert harness.buttons(FAMILY_USER) == ["🗂 Mi plan", "📓 Mi cuaderno", "💳 Bono de Protección",
-                                            "📅 Mis próximas citas", "👨‍👩‍👧 Mi familia",
+                                            "📅 Mis próximas citas", "🔎 ¿Dónde encuentro ayuda?", "👨‍👩‍👧 Mi familia",
                                             "📞 Mi equipo y cómo contactarlo", "🌐 Idioma", "🔒 Privacidad"]
     async with session_factory() as session:
         account = (await session.exec(select(ChatAccount).where(ChatAccount.telegram_user_id == FAMILY_USER))).one()
@@ -60,7 +60,8 @@ async def test_code_typed_as_text_and_in_lowercase_links_too(harness, session_fa
     unit = await seed.unit_with_families(session_factory, clock())
     texts = await harness.say(JEFE_USER, unit.jefe_code.lower())
     assert any("Jefe/a de Unidad" in text for text in texts)
-    assert harness.buttons(JEFE_USER) == ["📝 Registrar sesión", "👥 Mis familias", "🏢 Mi unidad", "🌐 Idioma"]
+    assert harness.buttons(JEFE_USER) == ["📝 Registrar sesión", "👥 Mis familias", "🧑‍🤝‍🧑 Sesiones grupales",
+                                          "🏛 Catastro", "🏢 Mi unidad", "🌐 Idioma"]
 
 
 async def test_five_wrong_codes_lock_the_chat_for_an_hour(harness, session_factory, clock):
@@ -142,7 +143,8 @@ async def test_every_staff_role_reaches_its_menu(harness, session_factory, clock
         await session.commit()
     # The Gestor Sociocomunitario records group sessions elsewhere; the Gestor Familiar records S1 with the AFI.
     for user_id, (role, label, menu) in enumerate([
-            ("gestor_socio", "Gestor/a Sociocomunitario/a", ["👥 Mis familias", "🌐 Idioma"]),
+            ("gestor_socio", "Gestor/a Sociocomunitario/a", ["👥 Mis familias", "🧑‍🤝‍🧑 Sesiones grupales",
+                                                             "🏛 Catastro", "🌐 Idioma"]),
             ("gestor_familiar", "Gestor/a Familiar", ["📝 Registrar sesión", "👥 Mis familias", "🌐 Idioma"])],
             start=5100):
         texts = await harness.say(user_id, f"/start {codes[role]}")
