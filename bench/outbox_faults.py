@@ -17,6 +17,18 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from bench.outbox_common import (
+    BOT_ID,
+    drain,
+    enqueue,
+    fresh_database,
+    histogram,
+    lost_and_duplicates,
+    make_bot,
+    message_rows,
+    requests_per_topic,
+    seed_chats,
+)
 from bot.nudge_texts import render
 from bot.telegram_sender import Limits, TelegramSender
 from services.delivery import OutboxDispatcher
@@ -24,11 +36,6 @@ from storage.engine import make_engine, make_session_factory
 from storage.outbox import OutboxMessage
 from storage.types import utc_now
 from tests.support.fake_bot_api import FakeBotAPI
-
-from bench.outbox_common import (
-    BOT_ID, drain, enqueue, fresh_database, histogram, lost_and_duplicates, make_bot, message_rows,
-    requests_per_topic, seed_chats,
-)
 
 KINDS = ("429", "500", "timeout")
 
@@ -47,12 +54,12 @@ async def one_run(api: FakeBotAPI, dispatcher, session_factory, chats, args, pre
     done, wall, ticks = await drain(dispatcher, session_factory, seconds=args.deadline)
     lost, extra, twice = lost_and_duplicates(api, topics)
     rows = await rows_of(session_factory, prefix)
-    return dict(done=done, wall=wall, ticks=ticks, lost=lost, extra=extra, twice=twice,
-                stats={kind: api.stats.get(kind, 0) for kind in (*KINDS, "delivered", "sendMessage")},
-                status=Counter(status for status, _a, _e in rows),
-                attempts=Counter(attempts for _s, attempts, _e in rows),
-                errors=Counter(error for _s, _a, error in rows if error),
-                requests=Counter(requests_per_topic(api).values()))
+    return {"done": done, "wall": wall, "ticks": ticks, "lost": lost, "extra": extra, "twice": twice,
+            "stats": {kind: api.stats.get(kind, 0) for kind in (*KINDS, "delivered", "sendMessage")},
+            "status": Counter(status for status, _a, _e in rows),
+            "attempts": Counter(attempts for _s, attempts, _e in rows),
+            "errors": Counter(error for _s, _a, error in rows if error),
+            "requests": Counter(requests_per_topic(api).values())}
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -83,7 +90,7 @@ async def main(args: argparse.Namespace) -> None:
           f"{'requests':>10}{'429':>6}{'500':>6}{'timeout':>9}")
     for name, r in (("clean", clean), ("faulty", faulty)):
         s = r["stats"]
-        print(f"{name:8}{str(r['done']):>9}{r['wall']:>9.1f}{r['ticks']:>7}{r['status'].get('sent', 0):>7}"
+        print(f"{name:8}{r['done']!s:>9}{r['wall']:>9.1f}{r['ticks']:>7}{r['status'].get('sent', 0):>7}"
               f"{r['status'].get('failed', 0):>8}{len(r['lost']):>6}{r['extra']:>7}{s['sendMessage']:>10}"
               f"{s['429']:>6}{s['500']:>6}{s['timeout']:>9}")
     print(f"ratio (faulty / clean wall time): {faulty['wall'] / clean['wall']:.2f}")

@@ -13,6 +13,7 @@ Nothing is asserted; everything is closed and the temporary SQLite file removed.
 """
 import argparse
 import asyncio
+import os
 import random
 import signal
 import sys
@@ -22,14 +23,20 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bench.outbox_common import (
+    BOT_ID,
+    enqueue,
+    fresh_database,
+    lost_and_duplicates,
+    message_rows,
+    seed_chats,
+    status_counts,
+    unfinished,
+)
 from storage.engine import make_engine, make_session_factory
 from storage.outbox import SENDING, OutboxMessage
 from storage.types import utc_now
 from tests.support.fake_bot_api import FakeBotAPI
-
-from bench.outbox_common import (
-    BOT_ID, enqueue, fresh_database, lost_and_duplicates, message_rows, seed_chats, status_counts, unfinished,
-)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,7 +72,7 @@ async def stop(proc) -> None:
         proc.send_signal(signal.SIGTERM)
         try:
             await asyncio.wait_for(proc.wait(), 15)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             proc.kill()
             await proc.wait()
 
@@ -75,7 +82,8 @@ async def run(args, url: str, workdir: str, session_factory) -> dict:
     chats = await seed_chats(session_factory, args.chats)
     await enqueue(session_factory, message_rows(chats, args.messages, utc_now()))
     kills, problems = [], []
-    with open(Path(workdir) / "workers.log", "ab") as log:
+    log = os.open(Path(workdir) / "workers.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)  # the workers' output
+    try:
         async with FakeBotAPI(bot_id=BOT_ID) as api:
             started = time.perf_counter()
             for n in range(args.kills):
@@ -109,9 +117,11 @@ async def run(args, url: str, workdir: str, session_factory) -> dict:
             wall = time.perf_counter() - started
             lost, extra, twice = lost_and_duplicates(api, [f"msg-{n}" for n in range(args.messages)])
             requests = api.stats["sendMessage"]
+    finally:
+        os.close(log)
     log_tail = (Path(workdir) / "workers.log").read_text(errors="replace")[-2000:]
-    return dict(kills=kills, problems=problems, wall=wall, lost=lost, extra=extra, twice=twice, requests=requests,
-                counts=await status_counts(session_factory), log_tail=log_tail)
+    return {"kills": kills, "problems": problems, "wall": wall, "lost": lost, "extra": extra, "twice": twice,
+            "requests": requests, "counts": await status_counts(session_factory), "log_tail": log_tail}
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -16,17 +16,25 @@ import asyncio
 import tempfile
 import time
 
+from bench.outbox_common import (
+    BOT_ID,
+    delivered,
+    drain,
+    enqueue,
+    fresh_database,
+    make_bot,
+    message_rows,
+    quantiles,
+    seed_chats,
+    sent_lateness,
+    status_counts,
+)
 from bot.nudge_texts import render
 from bot.telegram_sender import Limits, TelegramSender, _pace
 from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.types import utc_now
 from tests.support.fake_bot_api import FakeBotAPI
-
-from bench.outbox_common import (
-    BOT_ID, delivered, drain, enqueue, fresh_database, make_bot, message_rows, quantiles, seed_chats, sent_lateness,
-    status_counts,
-)
 
 CONCURRENCY = 64  # OutboxDispatcher's default; the bare loop uses as many senders
 
@@ -48,12 +56,11 @@ async def bare_loop(bot, chats: list[int], count: int, limits: Limits) -> tuple[
         for n in numbers:  # a shared iterator: each message goes to one sender
             chat_id = chats[n % len(chats)]
             limiter = per_chat.setdefault(chat_id, _pace(limits.per_chat_per_second))
-            async with limiter:
-                async with bot_wide:
-                    try:
-                        await bot.send_message(chat_id, f"bare-{n}", request_timeout=int(limits.request_timeout))
-                    except Exception:  # noqa: BLE001 - a 429 or a time-out: counted, not retried
-                        errors += 1
+            async with limiter, bot_wide:  # the chat first, then the bot, like TelegramSender._send_one
+                try:
+                    await bot.send_message(chat_id, f"bare-{n}", request_timeout=int(limits.request_timeout))
+                except Exception:  # noqa: BLE001 - a 429 or a time-out: counted, not retried
+                    errors += 1
 
     started = time.perf_counter()
     await asyncio.gather(*(sender() for _ in range(CONCURRENCY)))

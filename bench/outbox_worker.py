@@ -14,13 +14,12 @@ import signal
 import time
 from datetime import timedelta
 
+from bench.outbox_common import make_bot
 from bot.nudge_texts import render
 from bot.telegram_sender import Limits, TelegramSender
 from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.types import utc_now
-
-from bench.outbox_common import make_bot
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -38,7 +37,7 @@ async def main(args: argparse.Namespace) -> None:
             if not result.claimed:
                 try:
                     await asyncio.wait_for(stop.wait(), args.sleep)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
     finally:
         await bot.session.close()

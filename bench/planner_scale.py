@@ -19,11 +19,13 @@ import asyncio
 import random
 import tempfile
 import time
-from datetime import date, datetime, time as clock_time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 
 from sqlalchemy import event, func, insert, select, text
 from sqlmodel import col
 
+from bench.outbox_common import fresh_database
 from program.nudge_schedule import load_schedule
 from program.quiet_hours import local_instant
 from services import planner
@@ -33,9 +35,7 @@ from storage.outbox import OutboxMessage
 from storage.planner_repo import OPEN
 from storage.records import Commitment, Visit
 
-from bench.outbox_common import fresh_database
-
-NOW = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 TZ = "America/Santiago"
 TODAY = date(2026, 12, 1)  # NOW in Santiago
 PER_UNIT, PER_AFI, CHUNK = 250, 50, 10_000

@@ -5,7 +5,8 @@ Telegram answered. If the process dies in between, the lease expires and another
 Nothing twice: a row marked sent is never claimed again, and on PostgreSQL two workers never claim the
 same row (FOR UPDATE SKIP LOCKED). The one window left is a message Telegram accepted whose mark was
 not written (a crash, or a time-out that was delivered after all): it is sent again. The mark is one
-small UPDATE right after each send, so that window is a few milliseconds per message in flight.
+small UPDATE right after each send: a few milliseconds on PostgreSQL; on SQLite the 64 concurrent marks queue
+for its single write lock, so the window is up to a few hundred milliseconds (bench/outbox_kill.py).
 """
 import asyncio
 import logging
