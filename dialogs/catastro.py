@@ -19,6 +19,7 @@ from bot.markers import N_
 from dialogs.catastro_choices import choice_windows
 from dialogs.catastro_csv import csv_windows, on_document, on_export
 from dialogs.catastro_edit import edit_windows, start_adding, start_editing
+from dialogs.catastro_search import bad_search, search_text
 from dialogs.catastro_labels import entry_details
 from dialogs.redes import redes_windows
 from dialogs.session_record_flow import explain
@@ -29,7 +30,6 @@ from services import catastro
 from services.errors import NotAllowed, NotFound
 
 PAGE = 8
-SEARCH_MAX = 60
 DENIED_TEXT = N_("Solo el Gestor Sociocomunitario y la jefatura de la unidad editan el Catastro.")
 
 
@@ -60,21 +60,9 @@ async def list_getter(dialog_manager: DialogManager, session, viewer, **_kwargs)
             "empty": not found and not query, "none_found": not found and bool(query)}
 
 
-def _search_text(text: str) -> str:
-    value = " ".join((text or "").split())
-    if not value or len(value) > SEARCH_MAX or value.startswith("/") or not any(c.isalnum() for c in value):
-        raise ValueError("search")
-    return value
-
-
 async def _search(_message: Message, _widget, manager: DialogManager, text: str) -> None:
     manager.dialog_data["query"] = text
     await manager.find("entries_page").set_page(0)
-
-
-async def _bad_search(_message: Message, _widget, manager: DialogManager, _error: ValueError) -> None:
-    await explain(manager, _("Para buscar, escribe parte del nombre (hasta {limit} caracteres).").format(
-        limit=SEARCH_MAX))
 
 
 async def _not_text(_message: Message, _widget, manager: DialogManager) -> None:
@@ -145,7 +133,7 @@ def catastro_dialog() -> Dialog:
                 Button(T("📤 Exportar"), id="export", on_click=on_export), when="allowed"),
             SwitchTo(T("🕸 Plan de Redes"), id="redes", state=C.redes, when="allowed"),
             Button(T("⬅️ Menú"), id="back_main", on_click=on_menu),
-            TextInput(id="search", type_factory=_search_text, on_success=_search, on_error=_bad_search),
+            TextInput(id="search", type_factory=search_text, on_success=_search, on_error=bad_search),
             MessageInput(on_document, content_types=ContentType.DOCUMENT),
             MessageInput(_not_text, content_types=ContentType.ANY),
             state=C.list, getter=list_getter,

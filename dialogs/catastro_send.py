@@ -13,6 +13,7 @@ from aiogram_dialog.widgets.text import Format
 from bot.catastro_texts import entry_lines
 from dialogs.resources import entry_fields
 from dialogs.session_record_flow import explain
+from dialogs.catastro_search import bad_search, search_text
 from dialogs.states import Caseload, CatastroSend as S
 from dialogs.widgets import T, buttons_only
 from program.clock import format_datetime
@@ -20,7 +21,6 @@ from services import catastro, catastro_send
 from services.errors import InvalidInput, NotAllowed, NotFound
 
 PAGE = 8
-SEARCH_MAX = 60
 
 
 def family_id(manager: DialogManager) -> int:
@@ -57,21 +57,9 @@ async def pick_getter(dialog_manager: DialogManager, session, viewer, **_kwargs)
             "empty": linked and not found and not query}
 
 
-def _search_text(text: str) -> str:
-    value = " ".join((text or "").split())
-    if not value or len(value) > SEARCH_MAX or value.startswith("/") or not any(c.isalnum() for c in value):
-        raise ValueError("search")
-    return value
-
-
 async def _search(_message: Message, _widget, manager: DialogManager, text: str) -> None:
     manager.dialog_data["query"] = text
     await manager.find("send_page").set_page(0)
-
-
-async def _bad_search(_message: Message, _widget, manager: DialogManager, _error: ValueError) -> None:
-    await explain(manager, _("Para buscar, escribe parte del nombre (hasta {limit} caracteres).").format(
-        limit=SEARCH_MAX))
 
 
 async def _not_text(_message: Message, _widget, manager: DialogManager) -> None:
@@ -145,7 +133,7 @@ def catastro_send_dialog() -> Dialog:
             ),
             Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=on_clear_search, when="searching"),
             Button(T("⬅️ Ficha de la familia"), id="back_card", on_click=back_to_card),
-            TextInput(id="search", type_factory=_search_text, on_success=_search, on_error=_bad_search),
+            TextInput(id="search", type_factory=search_text, on_success=_search, on_error=bad_search),
             MessageInput(_not_text, content_types=ContentType.ANY),
             state=S.pick, getter=pick_getter,
         ),
