@@ -9,7 +9,8 @@ from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.caseload.assign import assign_windows
-from dialogs.caseload.card import card_windows, today
+from dialogs.caseload.card import card_windows
+from dialogs.common.context import today
 from dialogs.common.record_labels import bono_line, last_session_label, next_due_label, stage_label
 from dialogs.common.states import Caseload, StaffMenu
 from dialogs.common.widgets import T

@@ -15,19 +15,19 @@ from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, Row, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from texts.markers import N_
 from dialogs.catastro.choices import choice_windows
 from dialogs.catastro.csv_files import csv_windows, on_document, on_export
 from dialogs.catastro.edit import edit_windows, start_adding, start_editing
-from dialogs.catastro.search import bad_search, search_text
 from dialogs.catastro.labels import entry_details
 from dialogs.catastro.redes import redes_windows
-from dialogs.session_record.flow import explain
+from dialogs.catastro.search import bad_search, search_text
+from dialogs.common.context import explain
 from dialogs.common.states import Catastro as C
 from dialogs.common.states import StaffMenu
 from dialogs.common.widgets import T, buttons_only
 from services import catastro
 from services.errors import NotAllowed, NotFound
+from texts.markers import N_
 
 PAGE = 8
 DENIED_TEXT = N_("Solo el Gestor Sociocomunitario y la jefatura de la unidad editan el Catastro.")

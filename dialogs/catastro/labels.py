@@ -2,10 +2,10 @@
 file's Spanish names; tests/unit/test_needs.py keeps them in step), and the guide's fields."""
 from aiogram.utils.i18n import gettext as _
 
-from texts.markers import N_
 from dialogs.common.record_labels import dimension_label, fit
 from program.catastro import TEXT_LIMITS
 from program.needs import needs
+from texts.markers import N_
 
 AREA_LABELS = {
     "laboral": N_("🛠 Trabajo y capacitación"),

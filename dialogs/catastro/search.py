@@ -3,7 +3,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from dialogs.session_record.flow import explain
+from dialogs.common.context import explain
 
 SEARCH_MAX = 60
 

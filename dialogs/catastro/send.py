@@ -10,15 +10,15 @@ from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from texts.catastro import entry_lines
-from dialogs.family.resources import entry_fields
-from dialogs.session_record.flow import explain
 from dialogs.catastro.search import bad_search, search_text
+from dialogs.common.context import explain
 from dialogs.common.states import Caseload, CatastroSend as S
 from dialogs.common.widgets import T, buttons_only
+from dialogs.family.resources import entry_fields
 from program.clock import format_datetime
 from services import catastro, catastro_send
 from services.errors import InvalidInput, NotAllowed, NotFound
+from texts.catastro import entry_lines
 
 PAGE = 8
 

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.input import MessageInput, TextInput
 
-from dialogs.session_record.flow import explain, today
+from dialogs.common.context import explain, today
 from program.clock import format_date, parse_date
 
 TEXT_MAX = 500  # a plan topic, an action, a reason or a note: enough for a paragraph, not for a report

@@ -9,9 +9,8 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from texts.catastro import entry_lines
-from dialogs.common.record_labels import dimension_label
 from dialogs.catastro.labels import area_label, need_label
+from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import FamilyMenu
 from dialogs.common.states import Resources as R
 from dialogs.common.widgets import T, buttons_only
@@ -19,6 +18,7 @@ from program.matriz import DIMENSIONS
 from program.needs import needs
 from services import catastro, resources
 from services.errors import InvalidInput, NotAllowed
+from texts.catastro import entry_lines
 
 PAGE = 4  # entries per message: their short lines fit a phone's screen
 FIELDS = ("name", "contact_person", "address", "sector", "phones", "email_web", "programs_services",

@@ -4,17 +4,19 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Group, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from dialogs.common.context import explain
+from dialogs.common.states import RecordSession as R
+from dialogs.common.widgets import T, buttons_only
+from dialogs.session_record.flow import first_missing, get_draft, info, load_form, steps, to_menu
+from dialogs.session_record.save import save_draft
 from dialogs.session_record.steps.done import bono_label
-from dialogs.session_record.flow import explain, first_missing, get_draft, info, load_form, short, steps, to_menu
 from dialogs.session_record.steps.matriz import state_label
 from dialogs.session_record.steps.outcome import reason_label
 from dialogs.session_record.steps.plan import row_line
-from dialogs.session_record.save import save_draft
 from dialogs.session_record.steps.when import outcome_items
-from dialogs.common.states import RecordSession as R
-from dialogs.common.widgets import T, buttons_only
 from program.clock import format_date, format_datetime
 from program.session_draft import Outcome
+from program.text_split import short
 
 # Summary edit buttons, by id: the step they open.
 EDITS = {"held_on": R.held_on, "outcome": R.outcome, "carta": R.carta, "reschedule": R.reschedule,

@@ -6,11 +6,12 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Select
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.session_record.flow import back_button, explain, get_draft, go_next, info, keep_button, put_draft, today
+from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input
 from dialogs.common.pickers import ClockCalendar
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T, buttons_only
+from dialogs.session_record.flow import back_button, get_draft, go_next, info, keep_button, put_draft
 from program.clock import format_date
 from program.session_draft import Outcome
 
