@@ -11,17 +11,17 @@ from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
+from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Row, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.catastro.choices import choice_windows
 from dialogs.catastro.csv_files import csv_windows, on_document, on_export
 from dialogs.catastro.edit import edit_windows, start_adding, start_editing
-from dialogs.catastro.labels import entry_details
+from dialogs.catastro.labels import SEARCH_HINT, entry_details
 from dialogs.catastro.redes import redes_windows
-from dialogs.catastro.search import bad_search, search_text
 from dialogs.common.context import explain
+from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Catastro as C
 from dialogs.common.states import StaffMenu
 from dialogs.common.widgets import T, buttons_only
@@ -60,19 +60,9 @@ async def list_getter(dialog_manager: DialogManager, session, viewer, **_kwargs)
             "empty": not found and not query, "none_found": not found and bool(query)}
 
 
-async def _search(_message: Message, _widget, manager: DialogManager, text: str) -> None:
-    manager.dialog_data["query"] = text
-    await manager.find("entries_page").set_page(0)
-
-
 async def _not_text(_message: Message, _widget, manager: DialogManager) -> None:
     await explain(manager, _("No entendí eso. Escribe parte de un nombre para buscar, envíame un archivo .csv "
                              "para importar, o usa los botones 👇"))
-
-
-async def on_clear_search(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    manager.dialog_data.pop("query", None)
-    await manager.find("entries_page").set_page(0)
 
 
 async def on_menu(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -127,13 +117,13 @@ def catastro_dialog() -> Dialog:
                        on_click=on_entry),
                 id="entries_page", width=1, height=PAGE, hide_on_single_page=True,
             ),
-            Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=on_clear_search, when="searching"),
+            Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=clear_search("entries_page"), when="searching"),
             Button(T("➕ Agregar"), id="add", on_click=start_adding, when="allowed"),
             Row(SwitchTo(T("📥 Importar CSV"), id="import", state=C.import_csv),
                 Button(T("📤 Exportar"), id="export", on_click=on_export), when="allowed"),
             SwitchTo(T("🕸 Plan de Redes"), id="redes", state=C.redes, when="allowed"),
             Button(T("⬅️ Menú"), id="back_main", on_click=on_menu),
-            TextInput(id="search", type_factory=search_text, on_success=_search, on_error=bad_search),
+            search_input("entries_page", SEARCH_HINT),
             MessageInput(on_document, content_types=ContentType.DOCUMENT),
             MessageInput(_not_text, content_types=ContentType.ANY),
             state=C.list, getter=list_getter,

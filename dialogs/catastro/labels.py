@@ -7,6 +7,8 @@ from program.catastro import TEXT_LIMITS
 from program.needs import needs
 from texts.markers import N_
 
+# For the editor's list and the AFI's "📍 Enviar un recurso" (dialogs/common/search.py fills in the limit).
+SEARCH_HINT = N_("Para buscar, escribe parte del nombre (hasta {limit} caracteres).")
 AREA_LABELS = {
     "laboral": N_("🛠 Trabajo y capacitación"),
     "social": N_("🤝 Salud, vivienda y hogar"),

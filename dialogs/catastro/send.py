@@ -2,16 +2,15 @@
 search by typed name), sees what the family will get, and sends it; the family's representative receives
 it through the outbox (services/catastro_send.py). Runs alone on its stack: back is the family's card again.
 """
-from aiogram.enums import ContentType
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.catastro.search import bad_search, search_text
+from dialogs.catastro.labels import SEARCH_HINT
 from dialogs.common.context import explain
+from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Caseload, CatastroSend as S
 from dialogs.common.widgets import T, buttons_only
 from dialogs.family.resources import entry_fields
@@ -55,20 +54,6 @@ async def pick_getter(dialog_manager: DialogManager, session, viewer, **_kwargs)
             "entries": [(str(e.id), e.name[:60]) for e in found] if linked else [], "query": query or "",
             "searching": bool(query) and linked, "none_found": linked and not found and bool(query),
             "empty": linked and not found and not query}
-
-
-async def _search(_message: Message, _widget, manager: DialogManager, text: str) -> None:
-    manager.dialog_data["query"] = text
-    await manager.find("send_page").set_page(0)
-
-
-async def _not_text(_message: Message, _widget, manager: DialogManager) -> None:
-    await explain(manager, _("No entendí eso. Usa los botones del menú 👇"))
-
-
-async def on_clear_search(_callback, _button, manager: DialogManager) -> None:
-    manager.dialog_data.pop("query", None)
-    await manager.find("send_page").set_page(0)
 
 
 async def on_pick(callback: CallbackQuery, _widget, manager: DialogManager, item_id: str) -> None:
@@ -131,10 +116,10 @@ def catastro_send_dialog() -> Dialog:
                        on_click=on_pick),
                 id="send_page", width=1, height=PAGE, hide_on_single_page=True,
             ),
-            Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=on_clear_search, when="searching"),
+            Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=clear_search("send_page"), when="searching"),
             Button(T("⬅️ Ficha de la familia"), id="back_card", on_click=back_to_card),
-            TextInput(id="search", type_factory=search_text, on_success=_search, on_error=bad_search),
-            MessageInput(_not_text, content_types=ContentType.ANY),
+            search_input("send_page", SEARCH_HINT),
+            buttons_only(),
             state=S.pick, getter=pick_getter,
         ),
         Window(
