@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 from program.matriz import DIMENSIONS
 from program.needs import needs
@@ -41,9 +41,6 @@ class EntryData:
     programs_services: str | None = None
     access_requirements: str | None = None
     needs: tuple[str, ...] = ()
-
-    def with_value(self, field: str, value) -> EntryData:
-        return replace(self, **{field: value})
 
     def as_dict(self) -> dict:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}

@@ -53,7 +53,3 @@ async def recent_attempts(session: AsyncSession, *, telegram_user_id: int, since
         .order_by(CodeAttempt.at)
     )
     return list((await session.exec(query)).all())
-
-
-async def count_accounts(session: AsyncSession) -> int:
-    return (await session.exec(select(func.count()).select_from(ChatAccount))).one()

@@ -72,11 +72,6 @@ async def list_families(
     return (await session.exec(query.offset(offset).limit(limit))).all()
 
 
-async def count_families(session: AsyncSession, *, unit_id: int, staff_id: int | None = None) -> int:
-    query = _families_query(unit_id=unit_id, staff_id=staff_id).subquery()
-    return (await session.exec(select(func.count()).select_from(query))).one()
-
-
 async def family_status_counts(session: AsyncSession, *, unit_id: int) -> dict[str, int]:
     query = select(Family.status, func.count()).where(Family.unit_id == unit_id).group_by(Family.status)
     return {status: count for status, count in (await session.exec(query)).all()}
@@ -141,4 +136,3 @@ async def latest_bono_answers(session: AsyncSession, *, family_ids: Sequence[int
             newest, (BonoFollowup.family_id == newest.c.family_id) & (BonoFollowup.month == newest.c.month))
         found.update({family_id: (month, answer) for family_id, month, answer in (await session.exec(query)).all()})
     return found
-

@@ -9,7 +9,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.records import (
     BonoFollowup,
-    BonoFollowupEvent,
     Commitment,
     CommitmentEvent,
     Indicator,
@@ -33,10 +32,6 @@ async def add_all(session: AsyncSession, rows: Iterable) -> None:
 
 
 # ---- session records ---------------------------------------------------------------------------
-async def get_record(session: AsyncSession, *, record_id: int) -> SessionRecord | None:
-    return await session.get(SessionRecord, record_id)
-
-
 async def list_records(session: AsyncSession, *, family_id: int) -> Sequence[SessionRecord]:
     query = select(SessionRecord).where(SessionRecord.family_id == family_id).order_by(
         SessionRecord.held_on, SessionRecord.id)
@@ -106,18 +101,7 @@ async def planned_visits(session: AsyncSession, *, family_id: int) -> Sequence[V
     return (await session.exec(query)).all()
 
 
-async def list_visits(session: AsyncSession, *, family_id: int) -> Sequence[Visit]:
-    query = select(Visit).where(Visit.family_id == family_id).order_by(Visit.at, Visit.id)
-    return (await session.exec(query)).all()
-
-
 # ---- Bono de Protección follow-up ---------------------------------------------------------------------
 async def get_bono_followup(session: AsyncSession, *, family_id: int, month: str) -> BonoFollowup | None:
     query = select(BonoFollowup).where(BonoFollowup.family_id == family_id, BonoFollowup.month == month)
     return (await session.exec(query)).first()
-
-
-async def bono_history(session: AsyncSession, *, followup_id: int) -> Sequence[BonoFollowupEvent]:
-    query = select(BonoFollowupEvent).where(BonoFollowupEvent.followup_id == followup_id).order_by(
-        BonoFollowupEvent.at, BonoFollowupEvent.id)
-    return (await session.exec(query)).all()
