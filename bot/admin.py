@@ -69,7 +69,7 @@ async def bot_username(settings: Settings) -> str | None:
         return None
     import aiohttp
 
-    url = f"{settings.bot_api_base_url}/bot{settings.bot_token}/getMe"
+    url = f"{settings.bot_api_base_url}/bot{settings.bot_token.get_secret_value()}/getMe"
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=GET_ME_TIMEOUT_SECONDS)) as http:
             async with http.get(url) as response:
