@@ -72,9 +72,9 @@ async def bot_username(settings: Settings) -> str | None:
 
     url = f"{settings.bot_api_base_url}/bot{settings.bot_token.get_secret_value()}/getMe"
     try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=GET_ME_TIMEOUT_SECONDS)) as http:
-            async with http.get(url) as response:
-                payload = await response.json(content_type=None)
+        timeout = aiohttp.ClientTimeout(total=GET_ME_TIMEOUT_SECONDS)
+        async with aiohttp.ClientSession(timeout=timeout) as http, http.get(url) as response:
+            payload = await response.json(content_type=None)
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError):
         return None
     result = payload.get("result") if isinstance(payload, dict) and payload.get("ok") else None

@@ -50,7 +50,8 @@ def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
                           help=_("por ejemplo quiet_start=20:00 bono_day=15 (claves de program/data/nudges.yaml)"))
     schedule.add_argument("--reset", action="store_true", help=_("vuelve al horario de program/data/nudges.yaml"))
     schedule.set_defaults(**_admin("unit_schedule"))
-    staff = commands.add_parser("staff-add", help=_("agrega a una persona del equipo e imprime su enlace de un solo uso"))
+    staff = commands.add_parser("staff-add",
+                                help=_("agrega a una persona del equipo e imprime su enlace de un solo uso"))
     staff.add_argument("--unit", type=int, required=True)
     staff.add_argument("--name", required=True)
     staff.add_argument("--role", required=True, help="afi, gestor_socio, gestor_familiar, jefe")

@@ -90,7 +90,8 @@ def _bono_alert(message: OutboxMessage, _: Gettext) -> str:
                  "preguntas. Conviene llamarla antes de que el pago caduque.").format(month=month,
                                                                                    family=args["family"])
     text = _("⚠️ Bono de Protección de {month}: la familia {family} tiene un problema para cobrarlo ({reason})."
-             ).format(month=month, family=args["family"], reason=_(BONO_REASONS.get(args.get("reason"), BONO_REASONS["otro"])))
+             ).format(month=month, family=args["family"],
+                      reason=_(BONO_REASONS.get(args.get("reason"), BONO_REASONS["otro"])))
     if args.get("has_voice"):
         text += "\n" + _("Dejó un audio con el detalle.")
     return text

@@ -157,7 +157,7 @@ def _check_session(i: int, s: Any, stage_ids: set[str]) -> tuple[str, list[str]]
         if any(not x.strip() for x in s[k]):
             errs.append(f"{where}: texto vacío en '{k}'")
     months = [s.get(k) for k in ("month_from", "month_to")]
-    for k, m in zip(("month_from", "month_to"), months):
+    for k, m in zip(("month_from", "month_to"), months, strict=True):
         if m is not None and (not isinstance(m, int) or isinstance(m, bool) or m not in MONTHS):
             errs.append(f"{where}: '{k}' debe ser un mes entre 1 y 24")
     if all(isinstance(m, int) for m in months) and months[0] > months[1]:

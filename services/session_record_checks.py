@@ -120,9 +120,8 @@ def check_draft(draft: SessionDraft, ctx: DraftContext) -> None:
     _check_products(draft.products_done, ctx.session)
     if draft.participant_member_id is not None and draft.participant_member_id not in ctx.members:
         raise InvalidInput("unknown_member")
-    if draft.next_visit_at is not None:
-        if draft.next_visit_at.tzinfo is None or draft.next_visit_at <= ctx.now:
-            raise InvalidInput("next_visit_in_past")
+    if draft.next_visit_at is not None and (draft.next_visit_at.tzinfo is None or draft.next_visit_at <= ctx.now):
+        raise InvalidInput("next_visit_in_past")
     if draft.note_voice_file_id is not None and len(draft.note_voice_file_id) > VOICE_ID_MAX:
         raise InvalidInput("bad_voice_note")
     if draft.outcome == Outcome.DONE:

@@ -52,7 +52,8 @@ class Member(SQLModel, table=True):
     family_id: int = Field(foreign_key="family.id", index=True)
     given_names: str = Field(max_length=120)
     surnames: str = Field(default="", max_length=120)
-    run: str | None = Field(default=None, max_length=12, index=True, unique=True)  # NULL allowed: migrants may have none yet
+    # NULL allowed: migrants may have none yet
+    run: str | None = Field(default=None, max_length=12, index=True, unique=True)
     relation: str = Field(default="", max_length=40)
     birth_date: date | None = None
     is_representative: bool = False

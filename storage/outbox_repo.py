@@ -111,7 +111,8 @@ async def existing(session: AsyncSession, *, keys: Iterable[str]) -> dict[str, o
     keys = list(keys)
     found: dict[str, object] = {}
     for start in range(0, len(keys), CHUNK):
-        rows = await session.exec(select(*PLANNED_VIEW).where(col(OutboxMessage.dedupe_key).in_(keys[start:start + CHUNK])))
+        chunk = keys[start:start + CHUNK]
+        rows = await session.exec(select(*PLANNED_VIEW).where(col(OutboxMessage.dedupe_key).in_(chunk)))
         found.update({row.dedupe_key: row for row in rows.all()})
     return found
 
@@ -122,9 +123,9 @@ async def pending_planned(session: AsyncSession, *, scopes: Iterable[str]) -> li
     found: list = []
     for start in range(0, len(scopes), CHUNK):
         rows = await session.exec(select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.attempts,
-                                         OutboxMessage.due_at).where(col(OutboxMessage.scope).in_(scopes[start:start + CHUNK]),
-                                                              OutboxMessage.status == PENDING,
-                                                              OutboxMessage.source == "planner"))
+                                         OutboxMessage.due_at)
+                                  .where(col(OutboxMessage.scope).in_(scopes[start:start + CHUNK]),
+                                         OutboxMessage.status == PENDING, OutboxMessage.source == "planner"))
         found.extend(rows.all())
     return found
 
