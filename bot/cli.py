@@ -10,9 +10,9 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.catalogs import Gettext, translator
+from texts.catalogs import Gettext, translator
 from bot.logs import configure_logging
-from bot.markers import N_
+from texts.markers import N_
 from bot.settings import Settings, SettingsError, load_settings
 
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
