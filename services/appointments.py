@@ -25,5 +25,5 @@ async def upcoming(session: AsyncSession, *, actor: Actor, now: datetime) -> lis
         raise NotAllowed("appointments")
     rows = await session.exec(select(Visit, Staff.name).join(Staff, col(Staff.id) == Visit.staff_id, isouter=True)
                               .where(Visit.family_id == actor.family_id, Visit.status == "planned", Visit.at > now)
-                              .order_by(Visit.at))
+                              .order_by(col(Visit.at)))
     return [Appointment(visit.at, "visit", name or "") for visit, name in rows.all()]

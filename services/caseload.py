@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor, can_edit_family, can_manage_unit, can_view_family
@@ -244,7 +244,7 @@ async def family_news(session: AsyncSession, *, actor: Actor, family_id: int, li
     before the next visit."""
     await _staff_view(session, actor=actor, family_id=family_id)
     rows = await session.exec(
-        select(CommitmentEvent, Commitment).join(Commitment, Commitment.id == CommitmentEvent.commitment_id)
+        select(CommitmentEvent, Commitment).join(Commitment, col(Commitment.id) == col(CommitmentEvent.commitment_id))
         .where(Commitment.family_id == family_id, CommitmentEvent.actor_type == "member")
-        .order_by(CommitmentEvent.at.desc(), CommitmentEvent.id.desc()).limit(limit))
+        .order_by(col(CommitmentEvent.at).desc(), col(CommitmentEvent.id).desc()).limit(limit))
     return list(rows.all())

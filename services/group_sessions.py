@@ -66,7 +66,7 @@ async def get(session: AsyncSession, *, actor: Actor, group_session_id: int) -> 
 async def list_sessions(session: AsyncSession, *, actor: Actor, limit: int = 30) -> list[GroupSession]:
     await _runner(session, actor)
     rows = await session.exec(select(GroupSession).where(GroupSession.unit_id == actor.unit_id)
-                              .order_by(GroupSession.starts_at.desc(), GroupSession.id.desc()).limit(limit))
+                              .order_by(col(GroupSession.starts_at).desc(), col(GroupSession.id).desc()).limit(limit))
     return list(rows.all())
 
 
@@ -89,7 +89,7 @@ async def candidates(session: AsyncSession, *, actor: Actor, track: str, code: s
         query = query.where(Family.trajectory == "aps_asl")
     if by == "territory":
         query = query.where(Family.sector == territory)
-    families = list((await session.exec(query.order_by(Family.family_name, Family.id))).all())
+    families = list((await session.exec(query.order_by(col(Family.family_name), col(Family.id)))).all())
     if by != "due":
         return families
     from services.caseload import _progress  # the same reading of the trajectory as "Mis familias"
@@ -144,9 +144,9 @@ async def _unit_families(session: AsyncSession, actor: Actor, family_ids: list[i
 async def invitations(session: AsyncSession, *, actor: Actor, group_session_id: int,
                       ) -> list[tuple[GroupInvitation, Family]]:
     await get(session, actor=actor, group_session_id=group_session_id)
-    rows = await session.exec(select(GroupInvitation, Family).join(Family, Family.id == GroupInvitation.family_id)
+    rows = await session.exec(select(GroupInvitation, Family).join(Family, col(Family.id) == col(GroupInvitation.family_id))
                               .where(GroupInvitation.group_session_id == group_session_id)
-                              .order_by(Family.family_name, Family.id))
+                              .order_by(col(Family.family_name), col(Family.id)))
     return list(rows.all())
 
 
@@ -192,7 +192,7 @@ async def cancel(session: AsyncSession, *, actor: Actor, group_session_id: int, 
 
 async def _tell_everyone(session: AsyncSession, group: GroupSession, template: str, now: datetime) -> None:
     await session.flush()
-    rows = await session.exec(select(Family).join(GroupInvitation, GroupInvitation.family_id == Family.id)
+    rows = await session.exec(select(Family).join(GroupInvitation, col(GroupInvitation.family_id) == col(Family.id))
                               .where(GroupInvitation.group_session_id == group.id, GroupInvitation.invited))
     families = list(rows.all())
     await announce(session, group=group, families=families, template=template, now=now)

@@ -46,7 +46,7 @@ async def digest_content(session: AsyncSession, *, actor: Actor, unit, schedule:
     families = {f.id: f for f in await caseload.my_families(session, actor=actor)}
     mine = set(families)
     visits = await session.exec(select(Visit).where(Visit.staff_id == actor.staff_id, Visit.status == "planned",
-                                                    Visit.at >= now).order_by(Visit.at))
+                                                    col(Visit.at) >= now).order_by(col(Visit.at)))
     today_visits = [{"time": to_local(v.at, tz).strftime("%H:%M"), "family": _label(families[v.family_id])}
                     for v in visits.all() if to_local(v.at, tz).date() == day and v.family_id in families]
     overdue = [{"family": f"{r.family_name} · {r.code}", "code": r.next.code if r.next else ""}

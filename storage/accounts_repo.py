@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ChatAccount, CodeAttempt, Family, InviteCode, Member, Staff, Unit
@@ -50,6 +50,6 @@ async def recent_attempts(session: AsyncSession, *, telegram_user_id: int, since
     query = (
         select(CodeAttempt.at)
         .where(CodeAttempt.telegram_user_id == telegram_user_id, CodeAttempt.at >= since)
-        .order_by(CodeAttempt.at)
+        .order_by(col(CodeAttempt.at))
     )
     return list((await session.exec(query)).all())

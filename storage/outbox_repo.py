@@ -20,8 +20,8 @@ PLANNED_FIELDS = ("account_id", "chat_id", "kind", "template", "args", "buttons"
 
 
 def _claimable(now: datetime):
-    pending = and_(OutboxMessage.status == PENDING, OutboxMessage.due_at <= now)
-    abandoned = and_(OutboxMessage.status == SENDING, OutboxMessage.lease_expires_at < now)  # its worker died
+    pending = and_(col(OutboxMessage.status) == PENDING, col(OutboxMessage.due_at) <= now)
+    abandoned = and_(col(OutboxMessage.status) == SENDING, col(OutboxMessage.lease_expires_at) < now)  # its worker died
     return or_(pending, abandoned)
 
 
@@ -30,7 +30,7 @@ async def claim(session: AsyncSession, *, now: datetime, owner: str, lease: time
     """Take up to `limit` due rows for `owner` until now + lease. On PostgreSQL rows another worker is
     claiming are skipped (FOR UPDATE SKIP LOCKED); the UPDATE re-checks the condition, so on SQLite too
     a row is claimed by one owner only."""
-    query = select(OutboxMessage.id).where(_claimable(now)).order_by(OutboxMessage.due_at, OutboxMessage.id)
+    query = select(col(OutboxMessage.id)).where(_claimable(now)).order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
     query = query.limit(limit)
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -48,7 +48,7 @@ async def claim(session: AsyncSession, *, now: datetime, owner: str, lease: time
     rows = await session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids),
                                                           OutboxMessage.lease_owner == owner,
                                                           OutboxMessage.status == SENDING)
-                              .order_by(OutboxMessage.due_at, OutboxMessage.id)
+                              .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
                               .execution_options(populate_existing=True))
     return list(rows.all())
 
@@ -62,8 +62,8 @@ async def finish(session: AsyncSession, *, message_id: int, owner: str, now: dat
     if error is not None:
         values["last_error"] = error[:300]
     result = await session.exec(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.lease_owner == owner,
-                                    OutboxMessage.status == SENDING).values(**values)
+        update(OutboxMessage).where(col(OutboxMessage.id) == message_id, col(OutboxMessage.lease_owner) == owner,
+                                    col(OutboxMessage.status) == SENDING).values(**values)
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)
 
@@ -77,8 +77,8 @@ async def retry_later(session: AsyncSession, *, message_id: int, owner: str, now
     if not count_attempt:
         values["attempts"] = OutboxMessage.attempts - 1
     result = await session.exec(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.lease_owner == owner,
-                                    OutboxMessage.status == SENDING).values(**values)
+        update(OutboxMessage).where(col(OutboxMessage.id) == message_id, col(OutboxMessage.lease_owner) == owner,
+                                    col(OutboxMessage.status) == SENDING).values(**values)
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)
 
@@ -135,7 +135,7 @@ async def cancel(session: AsyncSession, *, ids: Sequence[int], now: datetime, re
     for start in range(0, len(ids), CHUNK):
         result = await session.exec(
             update(OutboxMessage).where(col(OutboxMessage.id).in_(ids[start:start + CHUNK]),
-                                        OutboxMessage.status == PENDING)
+                                        col(OutboxMessage.status) == PENDING)
             .values(status=CANCELLED, last_error=reason, updated_at=now)
             .execution_options(synchronize_session=False))
         cancelled += result.rowcount or 0
@@ -144,7 +144,7 @@ async def cancel(session: AsyncSession, *, ids: Sequence[int], now: datetime, re
 
 async def refresh_pending(session: AsyncSession, *, row, values: dict, now: datetime) -> None:
     """A pending planned row whose cause changed its moment or its words (same key): update it in place."""
-    await session.exec(update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.status == PENDING)
+    await session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == PENDING)
                        .values(**values, updated_at=now).execution_options(synchronize_session=False))
 
 

@@ -34,7 +34,7 @@ async def add_all(session: AsyncSession, rows: Iterable) -> None:
 # ---- session records ---------------------------------------------------------------------------
 async def list_records(session: AsyncSession, *, family_id: int) -> Sequence[SessionRecord]:
     query = select(SessionRecord).where(SessionRecord.family_id == family_id).order_by(
-        SessionRecord.held_on, SessionRecord.id)
+        col(SessionRecord.held_on), col(SessionRecord.id))
     return (await session.exec(query)).all()
 
 
@@ -63,12 +63,12 @@ async def list_commitments(session: AsyncSession, *, family_id: int, plan: str |
     query = select(Commitment).where(Commitment.family_id == family_id)
     if plan is not None:
         query = query.where(Commitment.plan == plan)
-    return (await session.exec(query.order_by(Commitment.plan, Commitment.id))).all()
+    return (await session.exec(query.order_by(col(Commitment.plan), col(Commitment.id)))).all()
 
 
 async def commitment_history(session: AsyncSession, *, commitment_id: int) -> Sequence[CommitmentEvent]:
     query = select(CommitmentEvent).where(CommitmentEvent.commitment_id == commitment_id).order_by(
-        CommitmentEvent.at, CommitmentEvent.id)
+        col(CommitmentEvent.at), col(CommitmentEvent.id))
     return (await session.exec(query)).all()
 
 
@@ -92,12 +92,12 @@ async def unit_indicators(session: AsyncSession, *, unit_id: int | None) -> Sequ
     """A unit's imported list (unit_id None: the country-wide list, if one was imported)."""
     query = select(Indicator).where(
         col(Indicator.unit_id).is_(None) if unit_id is None else Indicator.unit_id == unit_id)
-    return (await session.exec(query.order_by(Indicator.dimension, Indicator.id))).all()
+    return (await session.exec(query.order_by(col(Indicator.dimension), col(Indicator.id)))).all()
 
 
 # ---- visits ----------------------------------------------------------------------------------------
 async def planned_visits(session: AsyncSession, *, family_id: int) -> Sequence[Visit]:
-    query = select(Visit).where(Visit.family_id == family_id, Visit.status == "planned").order_by(Visit.at, Visit.id)
+    query = select(Visit).where(col(Visit.family_id) == family_id, col(Visit.status) == "planned").order_by(col(Visit.at), col(Visit.id))
     return (await session.exec(query)).all()
 
 
