@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import Any
 
 from program.matriz import DIMENSIONS
 from program.needs import needs
@@ -108,5 +109,5 @@ def split_list(cell: str | None) -> list[str]:
 
 def clean_entry(data: EntryData) -> EntryData:
     """Every field cleaned and checked; raises the first FieldProblem."""
-    values = {field: clean_text(field, getattr(data, field)) for field in TEXT_LIMITS}
+    values: dict[str, Any] = {field: clean_text(field, getattr(data, field)) for field in TEXT_LIMITS}
     return EntryData(**values, dimensions=dimension_ids(data.dimensions), needs=need_ids(data.needs))

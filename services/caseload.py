@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor, can_edit_family, can_manage_unit, can_view_family
@@ -243,8 +242,4 @@ async def family_news(session: AsyncSession, *, actor: Actor, family_id: int, li
     """What the family itself said lately about its commitments (newest first): the AFI sees it on the card
     before the next visit."""
     await _staff_view(session, actor=actor, family_id=family_id)
-    rows = await session.exec(
-        select(CommitmentEvent, Commitment).join(Commitment, col(Commitment.id) == col(CommitmentEvent.commitment_id))
-        .where(Commitment.family_id == family_id, CommitmentEvent.actor_type == "member")
-        .order_by(col(CommitmentEvent.at).desc(), col(CommitmentEvent.id).desc()).limit(limit))
-    return list(rows.all())
+    return await records_repo.family_commitment_news(session, family_id=family_id, actor_type="member", limit=limit)

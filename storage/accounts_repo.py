@@ -1,4 +1,5 @@
 """Chat accounts, invitation codes and wrong-code attempts."""
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func
@@ -53,3 +54,20 @@ async def recent_attempts(session: AsyncSession, *, telegram_user_id: int, since
         .order_by(col(CodeAttempt.at))
     )
     return list((await session.exec(query)).all())
+
+
+async def accounts_by_id(session: AsyncSession, *, account_ids: Iterable[int]) -> dict[int, ChatAccount]:
+    ids = set(account_ids)
+    if not ids:
+        return {}
+    found = await session.exec(select(ChatAccount).where(col(ChatAccount.id).in_(ids)))
+    return {account.id: account for account in found.all()}
+
+
+async def mark_blocked(session: AsyncSession, *, account_id: int, at: datetime) -> None:
+    """The person blocked the bot (Telegram said so when sending): nothing more is sent to this chat."""
+    account = await session.get(ChatAccount, account_id)
+    if account is not None and account.blocked_at is None:
+        account.blocked_at = at
+        session.add(account)
+        await session.flush()

@@ -3,13 +3,13 @@ commitments, bono answers. A unit has ~250 families; the whole country is planne
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.groups import GroupInvitation, GroupSession
 from storage.models import ChatAccount, Family, Member, Staff
-from storage.records import BonoFollowup, Commitment, Visit
+from storage.records import BonoFollowup, Commitment, SessionRecord, Visit
 
 OPEN = ("pending", "in_progress")
 
@@ -92,3 +92,22 @@ async def upcoming_invitations(session: AsyncSession, *, unit_id: int, after: da
                GroupInvitation.invited, col(GroupInvitation.family_id).in_(_families(unit_id, family_ids)),
                or_(col(GroupInvitation.rsvp).is_(None), col(GroupInvitation.rsvp) != "no")))
     return list(rows.all())
+
+
+# ---- what the digests read --------------------------------------------------------------------------
+async def staff_planned_visits(session: AsyncSession, *, staff_id: int | None, since: datetime) -> list[Visit]:
+    """One professional's planned visits from `since` on, the soonest first."""
+    query = (select(Visit).where(Visit.staff_id == staff_id, Visit.status == "planned", col(Visit.at) >= since)
+             .order_by(col(Visit.at)))
+    return list((await session.exec(query)).all())
+
+
+async def sessions_held_after(session: AsyncSession, *, unit_id: int, after: date) -> int:
+    """How many session records of the unit were held after that day."""
+    query = select(func.count()).select_from(SessionRecord).where(SessionRecord.unit_id == unit_id,
+                                                                  col(SessionRecord.held_on) > after)
+    return (await session.exec(query)).one()
+
+
+async def active_family_ids(session: AsyncSession, *, unit_id: int) -> set[int]:
+    return set((await session.exec(_families(unit_id, None))).all())

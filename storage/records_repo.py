@@ -66,6 +66,16 @@ async def list_commitments(session: AsyncSession, *, family_id: int, plan: str |
     return (await session.exec(query.order_by(col(Commitment.plan), col(Commitment.id)))).all()
 
 
+async def family_commitment_news(session: AsyncSession, *, family_id: int, actor_type: str, limit: int,
+                                 ) -> list[tuple[CommitmentEvent, Commitment]]:
+    """The latest events of a family's commitments written by one kind of actor, newest first."""
+    query = (select(CommitmentEvent, Commitment)
+             .join(Commitment, col(Commitment.id) == col(CommitmentEvent.commitment_id))
+             .where(Commitment.family_id == family_id, CommitmentEvent.actor_type == actor_type)
+             .order_by(col(CommitmentEvent.at).desc(), col(CommitmentEvent.id).desc()).limit(limit))
+    return list((await session.exec(query)).all())
+
+
 async def commitment_history(session: AsyncSession, *, commitment_id: int) -> Sequence[CommitmentEvent]:
     query = select(CommitmentEvent).where(CommitmentEvent.commitment_id == commitment_id).order_by(
         col(CommitmentEvent.at), col(CommitmentEvent.id))
