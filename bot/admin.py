@@ -232,9 +232,9 @@ async def family_invite(args, session, _, ttl, text) -> Printed:
         if await people_repo.get_unit(session, unit_id=args.unit) is None:
             raise NotFound("unit")
         raise NotFound("family")
-    assert family.id is not None  # a row read from the database has its id
     code = await onboarding.issue_family_code(session, actor=Actor(role=Role.ADMIN, unit_id=args.unit),
                                               family_id=family.id, now=utc_now(), ttl=ttl)
+    assert code is not None  # None only with unless_linked
     return 0, (code, await _unit_timezone(session, args.unit))
 
 

@@ -143,11 +143,11 @@ async def family_card(session: AsyncSession, *, actor: Actor, family_id: int) ->
                            record_id=family_id)
         raise NotAllowed("family")
     members = list(await people_repo.list_members(session, family_id=family_id))
-    staff = {}
-    for staff_id in {family.afi_id, family.gestor_socio_id, family.gestor_familiar_id} - {None}:
-        person = await people_repo.get_staff(session, staff_id=staff_id)
+    staff: dict[int, Staff] = {}
+    for staff_id in {family.afi_id, family.gestor_socio_id, family.gestor_familiar_id}:
+        person = await people_repo.get_staff(session, staff_id=staff_id) if staff_id is not None else None
         if person is not None:
-            staff[staff_id] = person
+            staff[person.id] = person
     return FamilyCard(family, members, staff, can_edit_family(actor, scope))
 
 
@@ -196,7 +196,8 @@ async def family_sessions(session: AsyncSession, *, actor: Actor, family_id: int
 async def family_plan(session: AsyncSession, *, actor: Actor, family_id: int) -> tuple[list[PlanItem], int]:
     """The open commitments (by the Matriz's dimension order, then deadline), and how many are closed."""
     await _staff_view(session, actor=actor, family_id=family_id)
-    names = {m.id: member_name(m) for m in await people_repo.list_members(session, family_id=family_id)}
+    names: dict[int | None, str] = {m.id: member_name(m)
+                                    for m in await people_repo.list_members(session, family_id=family_id)}
     commitments = await records_repo.list_commitments(session, family_id=family_id)
     order = {dimension.id: index for index, dimension in enumerate(DIMENSIONS)}
     open_ = sorted((c for c in commitments if c.status in OPEN_COMMITMENT),

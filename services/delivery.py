@@ -80,8 +80,9 @@ class OutboxDispatcher:
     async def _deliver(self, row: OutboxMessage, account: ChatAccount | None) -> str:
         async with self._slots:
             now = self.clock()
-            if reason := self._skip_reason(row, account, now):
-                return await self._finish(row, SKIPPED, reason)
+            reason = self._skip_reason(row, account, now)
+            if reason or account is None:  # no account: the reason is "unlinked"
+                return await self._finish(row, SKIPPED, reason or "unlinked")
             start, end = quiet_window(row.quiet_hours)
             if is_quiet(now, row.timezone, start, end):  # due while the worker was down, or a retry at night
                 await self._retry(row, release_time(now, row.timezone, start, end), "quiet", count_attempt=False)

@@ -51,7 +51,7 @@ async def recipients(session: AsyncSession, *, group: GroupSession, family_ids: 
 
 async def _rows(session: AsyncSession, *, group: GroupSession, families: list[Family], template: str,
                 key: str, buttons: list, now: datetime) -> list[dict]:
-    unit = await people_repo.get_unit(session, unit_id=group.unit_id)
+    unit = await people_repo.require_unit(session, unit_id=group.unit_id)
     schedule = schedule_for(unit)
     due = release_time(now, unit.timezone, schedule.quiet_start, schedule.quiet_end)
     rows = []

@@ -45,11 +45,14 @@ def catalog_session(track: str, code: str) -> Session:
     return found
 
 
-async def _runner(session: AsyncSession, actor: Actor) -> None:
-    if actor is None or actor.role not in (Role.GESTOR_SOCIO, Role.JEFE) or actor.unit_id is None:
+async def _runner(session: AsyncSession, actor: Actor) -> int:
+    """The unit whose group sessions this actor runs (its Gestor Sociocomunitario or jefe/a)."""
+    if (actor is None or actor.role not in (Role.GESTOR_SOCIO, Role.JEFE) or actor.unit_id is None
+            or actor.staff_id is None):
         await audit.record(session, actor=actor, action="denied.group_session", record_type="unit",
                            record_id=actor.unit_id if actor else None)
         raise NotAllowed("group_session")
+    return actor.unit_id
 
 
 async def get(session: AsyncSession, *, actor: Actor, group_session_id: int) -> GroupSession:
@@ -63,23 +66,23 @@ async def get(session: AsyncSession, *, actor: Actor, group_session_id: int) -> 
 
 
 async def list_sessions(session: AsyncSession, *, actor: Actor, limit: int = 30) -> list[GroupSession]:
-    await _runner(session, actor)
-    return await group_sessions_repo.list_group_sessions(session, unit_id=actor.unit_id, limit=limit)
+    unit_id = await _runner(session, actor)
+    return await group_sessions_repo.list_group_sessions(session, unit_id=unit_id, limit=limit)
 
 
 async def territories(session: AsyncSession, *, actor: Actor) -> list[str]:
-    await _runner(session, actor)
-    return await group_sessions_repo.active_sectors(session, unit_id=actor.unit_id)
+    unit_id = await _runner(session, actor)
+    return await group_sessions_repo.active_sectors(session, unit_id=unit_id)
 
 
 async def candidates(session: AsyncSession, *, actor: Actor, track: str, code: str, by: str,
                      territory: str | None = None, today: date) -> list[Family]:
     """The unit's active families for this session: all, one territory's, or those for whom it is due now
     (trajectory rules); ASL sessions only for families on the APS + ASL trajectory."""
-    await _runner(session, actor)
+    unit_id = await _runner(session, actor)
     catalog_session(track, code)
     families = await group_sessions_repo.active_families(
-        session, unit_id=actor.unit_id, trajectory="aps_asl" if track == "asl" else None, sector=territory,
+        session, unit_id=unit_id, trajectory="aps_asl" if track == "asl" else None, sector=territory,
         by_sector=by == "territory")
     if by != "due":
         return families
@@ -94,7 +97,8 @@ async def candidates(session: AsyncSession, *, actor: Actor, track: str, code: s
 async def create(session: AsyncSession, *, actor: Actor, track: str, code: str, starts_at: datetime, place: str,
                  address: str | None, territory: str | None, family_ids: list[int], now: datetime,
                  latitude: float | None = None, longitude: float | None = None) -> GroupSession:
-    await _runner(session, actor)
+    unit_id = await _runner(session, actor)
+    assert actor.staff_id is not None  # checked by _runner
     found = catalog_session(track, code)
     if starts_at <= now:
         raise InvalidInput("starts_in_past")
@@ -103,7 +107,7 @@ async def create(session: AsyncSession, *, actor: Actor, track: str, code: str, 
     families = await _unit_families(session, actor, family_ids)
     if not families:
         raise InvalidInput("no_families")
-    group = GroupSession(unit_id=actor.unit_id, track=found.track, code=found.code, starts_at=starts_at,
+    group = GroupSession(unit_id=unit_id, track=found.track, code=found.code, starts_at=starts_at,
                          place=place.strip(), address=(address or "").strip() or None, territory=territory,
                          latitude=latitude, longitude=longitude, created_by_id=actor.staff_id,
                          created_at=now, updated_at=now)
@@ -185,7 +189,7 @@ async def _tell_everyone(session: AsyncSession, group: GroupSession, template: s
 async def rsvp(session: AsyncSession, *, actor: Actor, group_session_id: int, answer: str,
                now: datetime) -> GroupSession:
     """A family's answer to its own invitation (the callback carries only the session's id)."""
-    if actor is None or actor.role is not Role.FAMILY or answer not in ("yes", "no"):
+    if actor is None or actor.role is not Role.FAMILY or actor.family_id is None or answer not in ("yes", "no"):
         raise NotAllowed("rsvp")
     invitation = await group_sessions_repo.get_invitation(session, group_session_id=group_session_id,
                                                           family_id=actor.family_id)
@@ -221,6 +225,7 @@ async def record(session: AsyncSession, *, actor: Actor, group_session_id: int, 
     """The Ficha de Registro Sesión Grupal-Comunitaria, and a held session in each attending family's
     trajectory (one record per family: it covers its ASL participants too)."""
     group = await get(session, actor=actor, group_session_id=group_session_id)
+    assert actor.staff_id is not None  # checked by get()
     if group.status == "cancelled":
         raise InvalidInput("cancelled")
     found = catalog_session(group.track, group.code)

@@ -19,7 +19,7 @@ async def account_with_links(
 ) -> tuple[ChatAccount, Staff | None, Member | None, Family | None, Unit | None] | None:
     """The account and whoever it is linked to, in one query (it runs on every update)."""
     query = (
-        select(ChatAccount, Staff, Member, Family, Unit)
+        select(ChatAccount, Staff, Member, Family, Unit)  # type: ignore[call-overload]  # typed up to 4 entities
         .outerjoin(Staff, ChatAccount.staff_id == Staff.id)
         .outerjoin(Member, ChatAccount.member_id == Member.id)
         .outerjoin(Family, Member.family_id == Family.id)

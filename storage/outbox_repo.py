@@ -5,6 +5,7 @@ transaction of its own, so a crash loses at most the leases, which expire and ar
 """
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -32,7 +33,7 @@ async def claim(session: AsyncSession, *, now: datetime, owner: str, lease: time
     a row is claimed by one owner only."""
     query = select(col(OutboxMessage.id)).where(_claimable(now)).order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
     query = query.limit(limit)
-    if session.bind.dialect.name == "postgresql":
+    if _dialect(session) == "postgresql":
         query = query.with_for_update(skip_locked=True)
     ids = list((await session.exec(query)).all())
     if not ids:
@@ -83,8 +84,13 @@ async def retry_later(session: AsyncSession, *, message_id: int, owner: str, now
     return bool(result.rowcount)
 
 
+def _dialect(session: AsyncSession) -> str:
+    assert session.bind is not None  # every session comes from storage.engine's factory, bound to the engine
+    return session.bind.dialect.name
+
+
 def _insert(session: AsyncSession):
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return pg_insert if _dialect(session) == "postgresql" else sqlite_insert
 
 
 async def enqueue(session: AsyncSession, rows: Sequence[dict]) -> int:
@@ -106,13 +112,15 @@ PLANNED_VIEW = (OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.status
                 OutboxMessage.chat_id)
 
 
-async def existing(session: AsyncSession, *, keys: Iterable[str]) -> dict[str, object]:
+async def existing(session: AsyncSession, *, keys: Iterable[str]) -> dict[str, Any]:
     """dedupe key -> a row with the PLANNED_VIEW columns, in any status."""
     keys = list(keys)
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start:start + CHUNK]
-        rows = await session.exec(select(*PLANNED_VIEW).where(col(OutboxMessage.dedupe_key).in_(chunk)))
+        # sqlmodel.select is typed for up to four columns; SQLAlchemy takes any number.
+        query = select(*PLANNED_VIEW).where(col(OutboxMessage.dedupe_key).in_(chunk))  # type: ignore[call-overload]
+        rows = await session.exec(query)
         found.update({row.dedupe_key: row for row in rows.all()})
     return found
 

@@ -22,6 +22,14 @@ async def get_unit(session: AsyncSession, *, unit_id: int) -> Unit | None:
     return await session.get(Unit, unit_id)
 
 
+async def require_unit(session: AsyncSession, *, unit_id: int) -> Unit:
+    """The unit a stored row points to: its foreign key guarantees that it exists."""
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        raise LookupError(f"unit {unit_id} does not exist")
+    return unit
+
+
 async def list_units(session: AsyncSession) -> Sequence[Unit]:
     return (await session.exec(select(Unit).order_by(col(Unit.id)))).all()
 
@@ -97,7 +105,7 @@ async def runs_in_use(session: AsyncSession, *, runs: Sequence[str]) -> set[str]
     if not runs:
         return set()
     query = select(Member.run).where(col(Member.run).in_(runs))
-    return set((await session.exec(query)).all())
+    return {run for run in (await session.exec(query)).all() if run is not None}
 
 
 # ---- what "Mis familias" shows of many families at once ----------------------------------------------

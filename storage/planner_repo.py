@@ -56,8 +56,8 @@ async def open_commitments(session: AsyncSession, *, unit_id: int, deadline_from
                            family_ids: Sequence[int] | None = None) -> list[Commitment]:
     rows = await session.exec(select(Commitment).where(
         col(Commitment.family_id).in_(_families(unit_id, family_ids)), col(Commitment.status).in_(OPEN),
-        col(Commitment.deadline).is_not(None), Commitment.deadline >= deadline_from,
-        Commitment.deadline <= deadline_to))
+        col(Commitment.deadline).is_not(None), col(Commitment.deadline) >= deadline_from,
+        col(Commitment.deadline) <= deadline_to))
     return list(rows.all())
 
 
@@ -79,7 +79,8 @@ async def overdue_program_commitments(session: AsyncSession, *, unit_id: int, be
                                       ) -> list[Commitment]:
     rows = await session.exec(select(Commitment).where(
         col(Commitment.family_id).in_(_families(unit_id, None)), col(Commitment.status).in_(OPEN),
-        Commitment.responsible == "program", col(Commitment.deadline).is_not(None), Commitment.deadline < before))
+        Commitment.responsible == "program", col(Commitment.deadline).is_not(None),
+        col(Commitment.deadline) < before))
     return list(rows.all())
 
 

@@ -45,8 +45,9 @@ async def outcomes_by_family(
     found: dict[int, list[tuple[str, str, date, str]]] = defaultdict(list)
     ids = list(family_ids)
     for start in range(0, len(ids), CHUNK):
-        query = (select(SessionRecord.family_id, SessionRecord.track, SessionRecord.code, SessionRecord.held_on,
-                        SessionRecord.outcome)
+        # sqlmodel.select is typed for up to four columns; SQLAlchemy takes any number.
+        query = (select(SessionRecord.family_id, SessionRecord.track, SessionRecord.code,  # type: ignore[call-overload]
+                        SessionRecord.held_on, SessionRecord.outcome)
                  .where(col(SessionRecord.family_id).in_(ids[start:start + CHUNK]))
                  .order_by(SessionRecord.held_on, SessionRecord.id))
         for family_id, track, code, held_on, outcome in (await session.exec(query)).all():
