@@ -2,7 +2,7 @@
 is the family's own (the callback carries only the session's id; the family comes from the person)."""
 from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from program.roles import Role
@@ -17,7 +17,7 @@ class Rsvp(CallbackData, prefix="rsvp"):  # services/group_messages.rsvp_data wr
 
 
 async def on_rsvp(callback: CallbackQuery, callback_data: Rsvp, viewer: Viewer, session, clock) -> None:
-    if viewer.role is not Role.FAMILY or viewer.needs_consent:
+    if viewer.role is not Role.FAMILY or viewer.needs_consent or viewer.actor is None:
         await callback.answer(_("Esta invitación es para una familia del programa."), show_alert=True)
         return
     try:
@@ -35,8 +35,10 @@ async def on_rsvp(callback: CallbackQuery, callback_data: Rsvp, viewer: Viewer, 
     else:
         await callback.answer(_("Gracias por avisar."))
         text = _("Gracias por avisar. Tu Gestor Sociocomunitario te contará la próxima.")
-    await callback.message.edit_reply_markup(reply_markup=None)
-    await callback.message.answer(text)
+    if isinstance(callback.message, Message):  # an old (inaccessible) message keeps its buttons
+        await callback.message.edit_reply_markup(reply_markup=None)
+    if callback.message is not None:
+        await callback.message.answer(text)
 
 
 def build_router() -> Router:

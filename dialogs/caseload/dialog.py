@@ -13,6 +13,7 @@ from dialogs.caseload.card import card_windows, today
 from dialogs.common.record_labels import bono_line, last_session_label, next_due_label, stage_label
 from dialogs.common.states import Caseload, StaffMenu
 from dialogs.common.widgets import T
+from dialogs.common.scroll import scroll
 from services import caseload
 from services.errors import NotAllowed
 
@@ -43,7 +44,7 @@ async def families_getter(dialog_manager: DialogManager, session, viewer, **_kwa
         rows = []
     # The text describes the page of buttons on screen (the same slice ScrollingGroup shows).
     pages = max(1, -(-len(rows) // PAGE))
-    page = min(await dialog_manager.find("families_page").get_page(), pages - 1)
+    page = min(await scroll(dialog_manager, "families_page").get_page(), pages - 1)
     shown = rows[page * PAGE:(page + 1) * PAGE]
     return {
         "families": [(str(row.family_id), f"{_mark(row)}{row.family_name} · {row.code}") for row in rows],
@@ -61,7 +62,7 @@ async def on_family_chosen(_callback: CallbackQuery, _widget, manager: DialogMan
 
 async def _search(message: Message, _widget, manager: DialogManager, text: str) -> None:
     manager.dialog_data["query"] = text
-    await manager.find("families_page").set_page(0)
+    await scroll(manager, "families_page").set_page(0)
 
 
 async def _bad_search(message: Message, _widget, manager: DialogManager, _error: ValueError) -> None:
@@ -84,7 +85,7 @@ async def _not_text(message: Message, _widget, manager: DialogManager) -> None:
 
 async def on_clear_search(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     manager.dialog_data.pop("query", None)
-    await manager.find("families_page").set_page(0)
+    await scroll(manager, "families_page").set_page(0)
 
 
 async def on_start(start_data, manager: DialogManager) -> None:

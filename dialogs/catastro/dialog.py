@@ -26,6 +26,7 @@ from dialogs.session_record.flow import explain
 from dialogs.common.states import Catastro as C
 from dialogs.common.states import StaffMenu
 from dialogs.common.widgets import T, buttons_only
+from dialogs.common.scroll import scroll
 from services import catastro
 from services.errors import NotAllowed, NotFound
 
@@ -62,7 +63,7 @@ async def list_getter(dialog_manager: DialogManager, session, viewer, **_kwargs)
 
 async def _search(_message: Message, _widget, manager: DialogManager, text: str) -> None:
     manager.dialog_data["query"] = text
-    await manager.find("entries_page").set_page(0)
+    await scroll(manager, "entries_page").set_page(0)
 
 
 async def _not_text(_message: Message, _widget, manager: DialogManager) -> None:
@@ -72,7 +73,7 @@ async def _not_text(_message: Message, _widget, manager: DialogManager) -> None:
 
 async def on_clear_search(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     manager.dialog_data.pop("query", None)
-    await manager.find("entries_page").set_page(0)
+    await scroll(manager, "entries_page").set_page(0)
 
 
 async def on_menu(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:

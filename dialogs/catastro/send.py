@@ -16,6 +16,7 @@ from dialogs.session_record.flow import explain
 from dialogs.catastro.search import bad_search, search_text
 from dialogs.common.states import Caseload, CatastroSend as S
 from dialogs.common.widgets import T, buttons_only
+from dialogs.common.scroll import scroll
 from program.clock import format_datetime
 from services import catastro, catastro_send
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -24,7 +25,8 @@ PAGE = 8
 
 
 def family_id(manager: DialogManager) -> int:
-    return (manager.start_data or {}).get("family_id", 0)
+    start = manager.start_data if isinstance(manager.start_data, dict) else {}
+    return start.get("family_id", 0)
 
 
 async def start_sending(callback: CallbackQuery, _button, manager: DialogManager) -> None:
@@ -59,7 +61,7 @@ async def pick_getter(dialog_manager: DialogManager, session, viewer, **_kwargs)
 
 async def _search(_message: Message, _widget, manager: DialogManager, text: str) -> None:
     manager.dialog_data["query"] = text
-    await manager.find("send_page").set_page(0)
+    await scroll(manager, "send_page").set_page(0)
 
 
 async def _not_text(_message: Message, _widget, manager: DialogManager) -> None:
@@ -68,7 +70,7 @@ async def _not_text(_message: Message, _widget, manager: DialogManager) -> None:
 
 async def on_clear_search(_callback, _button, manager: DialogManager) -> None:
     manager.dialog_data.pop("query", None)
-    await manager.find("send_page").set_page(0)
+    await scroll(manager, "send_page").set_page(0)
 
 
 async def on_pick(callback: CallbackQuery, _widget, manager: DialogManager, item_id: str) -> None:

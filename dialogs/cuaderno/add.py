@@ -163,11 +163,13 @@ async def on_bad_text(message: Message, _widget, manager: DialogManager, error: 
 
 async def on_voice(message: Message, _widget, manager: DialogManager) -> None:
     voice = message.voice
+    assert voice is not None  # MessageInput(content_types=VOICE)
     await _save(manager, content_type="voice", file_id=voice.file_id, file_unique_id=voice.file_unique_id,
                 duration=voice.duration)
 
 
 async def on_photo(message: Message, _widget, manager: DialogManager) -> None:
+    assert message.photo is not None  # MessageInput(content_types=PHOTO)
     largest = message.photo[-1]  # Telegram lists the sizes smallest first
     await _save(manager, content_type="photo", file_id=largest.file_id, file_unique_id=largest.file_unique_id,
                 text=message.caption)

@@ -36,7 +36,8 @@ def _who(commitment, members) -> str:
 
 async def plan_getter(session, viewer, **_kwargs) -> dict:
     view = await family_plan.my_plan(session, actor=viewer.actor)
-    lines, dimension = [], None
+    lines: list[str] = []
+    dimension = None
     for c in view.commitments:
         if c.dimension != dimension:
             dimension = c.dimension
@@ -84,7 +85,7 @@ async def on_listen(callback: CallbackQuery, _button, manager: DialogManager) ->
     c = await family_plan.commitment(data["session"], actor=data["viewer"].actor,
                                      commitment_id=manager.dialog_data.get("commitment_id", 0))
     for file_id in (c.topic_voice_file_id, c.action_voice_file_id):
-        if file_id:
+        if file_id and callback.message is not None:
             await callback.message.answer_voice(file_id)
 
 

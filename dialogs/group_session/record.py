@@ -44,7 +44,7 @@ async def record_getter(dialog_manager: DialogManager, session, viewer, **_kwarg
     group = await group_sessions.get(session, actor=viewer.actor, group_session_id=group_id)
     rows = await group_sessions.invitations(session, actor=viewer.actor, group_session_id=group_id)
     marks = {"yes": " 👍", "no": " 👎"}  # what they answered; ✅/⬜ in front is whether they came
-    invited = [(str(i.family_id), f"{f.family_name} · {f.code}{marks.get(i.rsvp, '')}") for i, f in rows if i.invited]
+    invited = [(str(i.family_id), f"{f.family_name} · {f.code}{marks.get(i.rsvp or '', '')}") for i, f in rows if i.invited]
     invited_ids = {item for item, _label in invited}
     walk_ins = _rec(dialog_manager)["walk_ins"]
     others = [(str(f.id), f"{f.family_name} · {f.code}")

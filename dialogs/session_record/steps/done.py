@@ -80,8 +80,9 @@ async def on_participant(_callback, _widget, manager: DialogManager, item_id: st
 
 
 def bono_label(answer: str | None) -> str:
-    return {BonoAnswer.COLLECTED: _("✅ Cobrado"), BonoAnswer.NOT_COLLECTED: _("❌ No cobrado"),
-            BonoAnswer.UNKNOWN: _("❓ No sabe")}.get(answer, "")
+    labels: dict[str, str] = {BonoAnswer.COLLECTED: _("✅ Cobrado"), BonoAnswer.NOT_COLLECTED: _("❌ No cobrado"),
+                              BonoAnswer.UNKNOWN: _("❓ No sabe")}
+    return labels.get(answer or "", "")
 
 
 def month_label(value: str | None) -> str:

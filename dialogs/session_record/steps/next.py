@@ -109,6 +109,7 @@ async def on_note_text(_message, manager: DialogManager, text: str) -> None:
 
 async def on_note_voice(message: Message, _widget, manager: DialogManager) -> None:
     draft = get_draft(manager)
+    assert message.voice is not None  # MessageInput(content_types=VOICE)
     draft.note_voice_file_id, draft.note_voice_duration = message.voice.file_id, message.voice.duration
     put_draft(manager, draft)
     await go_next(manager, R.notes)
