@@ -37,7 +37,8 @@ async def recipients(session: AsyncSession, *, group: GroupSession, family_ids: 
                      ) -> dict[int, list[ChatAccount]]:
     """family id -> accounts: its ASL participants for ASL sessions, else its representative (or, when the
     representative has no chat, any member who linked one). Only accounts that accepted the notice."""
-    rows = await session.exec(select(Member, ChatAccount).join(ChatAccount, col(ChatAccount.member_id) == col(Member.id))
+    rows = await session.exec(select(Member, ChatAccount)
+                              .join(ChatAccount, col(ChatAccount.member_id) == col(Member.id))
                               .where(col(Member.family_id).in_(family_ids), col(ChatAccount.consent_at).is_not(None)))
     found: dict[int, list[tuple[Member, ChatAccount]]] = {}
     for member, account in rows.all():

@@ -54,7 +54,8 @@ async def load_data(session: AsyncSession, *, key: str) -> dict:
     return loads(data or EMPTY)
 
 
-async def save(session: AsyncSession, *, key: str, state: str | None | EllipsisType = ..., data: dict | None = None) -> None:
+async def save(session: AsyncSession, *, key: str, state: str | None | EllipsisType = ...,
+               data: dict | None = None) -> None:
     """Write the state (when given) and/or data; an empty record is deleted to keep the table small.
 
     Upsert, not read-then-write: a second writer of the same key (another worker, an error handler

@@ -31,7 +31,8 @@ async def claim(session: AsyncSession, *, now: datetime, owner: str, lease: time
     """Take up to `limit` due rows for `owner` until now + lease. On PostgreSQL rows another worker is
     claiming are skipped (FOR UPDATE SKIP LOCKED); the UPDATE re-checks the condition, so on SQLite too
     a row is claimed by one owner only."""
-    query = select(col(OutboxMessage.id)).where(_claimable(now)).order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
+    query = (select(col(OutboxMessage.id)).where(_claimable(now))
+             .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id)))
     query = query.limit(limit)
     if _dialect(session) == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -152,7 +153,8 @@ async def cancel(session: AsyncSession, *, ids: Sequence[int], now: datetime, re
 
 async def refresh_pending(session: AsyncSession, *, row, values: dict, now: datetime) -> None:
     """A pending planned row whose cause changed its moment or its words (same key): update it in place."""
-    await session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == PENDING)
+    await session.exec(update(OutboxMessage)
+                       .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == PENDING)
                        .values(**values, updated_at=now).execution_options(synchronize_session=False))
 
 

@@ -68,7 +68,8 @@ def _families_query(*, unit_id: int, staff_id: int | None):
     query = select(Family).where(Family.unit_id == unit_id)
     if staff_id is not None:
         query = query.where(
-            or_(col(Family.afi_id) == staff_id, col(Family.gestor_socio_id) == staff_id, col(Family.gestor_familiar_id) == staff_id)
+            or_(col(Family.afi_id) == staff_id, col(Family.gestor_socio_id) == staff_id,
+                col(Family.gestor_familiar_id) == staff_id)
         )
     return query
 

@@ -69,7 +69,8 @@ async def bono_answers(session: AsyncSession, *, unit_id: int, months: Sequence[
 
 
 async def blocked_families(session: AsyncSession, *, unit_id: int) -> set[int]:
-    rows = await session.exec(select(col(Member.family_id)).join(ChatAccount, col(ChatAccount.member_id) == col(Member.id))
+    rows = await session.exec(select(col(Member.family_id))
+                              .join(ChatAccount, col(ChatAccount.member_id) == col(Member.id))
                               .where(col(Member.family_id).in_(_families(unit_id, None)),
                                      col(ChatAccount.blocked_at).is_not(None)))
     return set(rows.all())
@@ -88,7 +89,8 @@ async def upcoming_invitations(session: AsyncSession, *, unit_id: int, after: da
                                family_ids: Sequence[int] | None = None) -> list[tuple[GroupInvitation, GroupSession]]:
     """Invitations to planned group sessions still ahead, except those the family declined."""
     rows = await session.exec(
-        select(GroupInvitation, GroupSession).join(GroupSession, col(GroupSession.id) == col(GroupInvitation.group_session_id))
+        select(GroupInvitation, GroupSession)
+        .join(GroupSession, col(GroupSession.id) == col(GroupInvitation.group_session_id))
         .where(GroupSession.unit_id == unit_id, GroupSession.status == "planned", GroupSession.starts_at > after,
                GroupInvitation.invited, col(GroupInvitation.family_id).in_(_families(unit_id, family_ids)),
                or_(col(GroupInvitation.rsvp).is_(None), col(GroupInvitation.rsvp) != "no")))

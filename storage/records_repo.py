@@ -108,7 +108,8 @@ async def unit_indicators(session: AsyncSession, *, unit_id: int | None) -> Sequ
 
 # ---- visits ----------------------------------------------------------------------------------------
 async def planned_visits(session: AsyncSession, *, family_id: int) -> Sequence[Visit]:
-    query = select(Visit).where(col(Visit.family_id) == family_id, col(Visit.status) == "planned").order_by(col(Visit.at), col(Visit.id))
+    query = (select(Visit).where(Visit.family_id == family_id, Visit.status == "planned")
+             .order_by(col(Visit.at), col(Visit.id)))
     return (await session.exec(query)).all()
 
 

@@ -202,13 +202,15 @@ def add_windows() -> list[Window]:
         ),
         Window(
             T("🤝 {section}\n¿Quién es este recurso?"),
-            _select("rkind", "resource_kinds", _choice("resource_kind", RESOURCE_KINDS, lambda _kind: Cuaderno.resource_level)),
+            _select("rkind", "resource_kinds",
+                    _choice("resource_kind", RESOURCE_KINDS, lambda _kind: Cuaderno.resource_level)),
             SwitchTo(T("⬅️ Atrás"), id="back_rkind", state=Cuaderno.add_kind),
             buttons_only(), state=Cuaderno.resource_kind, getter=add_getter,
         ),
         Window(
             T("📍 {section}\n¿Dónde está este recurso?"),
-            _select("rlevel", "resource_levels", _choice("resource_level", RESOURCE_LEVELS, lambda _level: Cuaderno.add_content)),
+            _select("rlevel", "resource_levels",
+                    _choice("resource_level", RESOURCE_LEVELS, lambda _level: Cuaderno.add_content)),
             SwitchTo(T("⬅️ Atrás"), id="back_rlevel", state=Cuaderno.resource_kind),
             buttons_only(), state=Cuaderno.resource_level, getter=add_getter,
         ),

@@ -43,8 +43,10 @@ async def plan_getter(session, viewer, **_kwargs) -> dict:
             dimension = c.dimension
             lines += ([""] if lines else []) + [dimension_label(dimension)]
         deadline = f" · {format_date(c.deadline)}" if c.deadline else ""
-        lines.append(f"• {topic_text(c)[:80]} — {_who(c, view.members)}{deadline} · {commitment_status_label(c.status)}")
-    items = [(str(c.id), f"{dimension_label(c.dimension).split(' ')[0]} {topic_text(c)[:40]}") for c in view.commitments]
+        status = commitment_status_label(c.status)
+        lines.append(f"• {topic_text(c)[:80]} — {_who(c, view.members)}{deadline} · {status}")
+    items = [(str(c.id), f"{dimension_label(c.dimension).split(' ')[0]} {topic_text(c)[:40]}")
+             for c in view.commitments]
     return {"lines": "\n".join(lines[:60]), "items": items, "empty": not items, "has_items": bool(items),
             "can_add": view.can_add}
 

@@ -89,7 +89,8 @@ async def _not_a_time(message: Message, _widget, manager: DialogManager) -> None
 
 
 async def _not_a_note(message: Message, _widget, manager: DialogManager) -> None:
-    await explain(manager, _("Aquí puedo guardar un texto o un audio 🙂 Escribe la nota, manda un audio o usa los botones."))
+    await explain(manager, _("Aquí puedo guardar un texto o un audio 🙂 Escribe la nota, manda un audio o usa los "
+                             "botones."))
 
 
 async def notes_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
