@@ -3,13 +3,12 @@ buttons, a change of time or place, a cancellation. Each message speaks of the s
 the other invited families; ASL sessions go to the family's ASL participants."""
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.quiet_hours import release_time
 from services.nudge_settings import quiet_hours_text, schedule_for
 from services.program_data import catalog
-from storage import outbox_repo, people_repo
+from storage import group_sessions_repo, outbox_repo, people_repo
 from storage.groups import GroupSession
 from storage.models import ChatAccount, Family, Member
 
@@ -37,11 +36,8 @@ async def recipients(session: AsyncSession, *, group: GroupSession, family_ids: 
                      ) -> dict[int, list[ChatAccount]]:
     """family id -> accounts: its ASL participants for ASL sessions, else its representative (or, when the
     representative has no chat, any member who linked one). Only accounts that accepted the notice."""
-    rows = await session.exec(select(Member, ChatAccount)
-                              .join(ChatAccount, col(ChatAccount.member_id) == col(Member.id))
-                              .where(col(Member.family_id).in_(family_ids), col(ChatAccount.consent_at).is_not(None)))
     found: dict[int, list[tuple[Member, ChatAccount]]] = {}
-    for member, account in rows.all():
+    for member, account in await group_sessions_repo.consented_member_accounts(session, family_ids=family_ids):
         found.setdefault(member.family_id, []).append((member, account))
     chosen = {}
     for family_id, linked in found.items():

@@ -7,7 +7,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.groups import GroupInvitation, GroupSession
-from storage.models import Family
+from storage.models import ChatAccount, Family, Member
 from storage.records import SessionRecord
 
 
@@ -82,3 +82,11 @@ async def families_with_record(session: AsyncSession, *, family_ids: Sequence[in
         col(SessionRecord.family_id).in_(list(family_ids)), SessionRecord.track == track,
         SessionRecord.code == code, SessionRecord.held_on == held_on)
     return set((await session.exec(query)).all())
+
+
+async def consented_member_accounts(session: AsyncSession, *, family_ids: Sequence[int],
+                                    ) -> list[tuple[Member, ChatAccount]]:
+    """The members of these families who linked a chat and accepted the privacy notice, with that chat."""
+    query = (select(Member, ChatAccount).join(ChatAccount, col(ChatAccount.member_id) == col(Member.id))
+             .where(col(Member.family_id).in_(list(family_ids)), col(ChatAccount.consent_at).is_not(None)))
+    return list((await session.exec(query)).all())

@@ -2,11 +2,12 @@
 keyword-only functions that flush, never commit."""
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.models import Staff
 from storage.records import (
     BonoFollowup,
     Commitment,
@@ -111,6 +112,15 @@ async def planned_visits(session: AsyncSession, *, family_id: int) -> Sequence[V
     query = (select(Visit).where(Visit.family_id == family_id, Visit.status == "planned")
              .order_by(col(Visit.at), col(Visit.id)))
     return (await session.exec(query)).all()
+
+
+async def upcoming_visits(session: AsyncSession, *, family_id: int, after: datetime,
+                          ) -> list[tuple[Visit, str | None]]:
+    """A family's planned visits after that moment, the soonest first, with the professional's name."""
+    query = (select(Visit, Staff.name).join(Staff, col(Staff.id) == col(Visit.staff_id), isouter=True)
+             .where(Visit.family_id == family_id, Visit.status == "planned", col(Visit.at) > after)
+             .order_by(col(Visit.at)))
+    return list((await session.exec(query)).all())
 
 
 # ---- Bono de Protección follow-up ---------------------------------------------------------------------
