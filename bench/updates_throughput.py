@@ -226,7 +226,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"\nper update of ours: counts with one person at a time, latency from the run above ({args.database})")
     print(f"{'':24}{'SQL stmts':>10}{'transactions':>14}{'checkouts':>11}{'Bot API calls':>15}"
           f"{'p50 ms':>9}{'p95 ms':>9}")
-    for (_kind, label), (kind, statements, transactions, checkouts, calls, _) in zip(PATH, rows):
+    for (_kind, label), (kind, statements, transactions, checkouts, calls, _) in zip(PATH, rows, strict=True):
         _rate, p50, p95 = figures(our_wall, our_latencies, label)
         print(f"{kind:24}{statements:>10}{transactions:>14}{checkouts:>11}{calls:>15}{p50:>9.1f}{p95:>9.1f}")
 

@@ -6,11 +6,13 @@ plain getMe request, and a code is printed even when Telegram cannot be reached.
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-from bot.admin_catastro import CatastroFileError, run_catastro
+from bot.admin_catastro import CatastroFileError, export_catastro_file, import_catastro_file
+from texts.csv_rows import COHORT_REASONS, report_lines
+from texts.markers import N_
 from bot.settings import Settings
 from program.access import Actor
 from program.clock import UNIT_TIMEZONES
@@ -26,9 +28,8 @@ from services.nudge_settings import parse_value, schedule_for, update_unit_sched
 from storage import people_repo
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
+from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.types import utc_now
-from texts.csv_rows import COHORT_REASONS, report_lines
-from texts.markers import N_
 
 GET_ME_TIMEOUT_SECONDS = 5
 
@@ -53,11 +54,11 @@ async def bot_username(settings: Settings) -> str | None:
         return None
     import aiohttp
 
-    url = f"{settings.bot_api_base_url}/bot{settings.bot_token}/getMe"
+    url = f"{settings.bot_api_base_url}/bot{settings.bot_token.get_secret_value()}/getMe"
     try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=GET_ME_TIMEOUT_SECONDS)) as http:
-            async with http.get(url) as response:
-                payload = await response.json(content_type=None)
+        timeout = aiohttp.ClientTimeout(total=GET_ME_TIMEOUT_SECONDS)
+        async with aiohttp.ClientSession(timeout=timeout) as http, http.get(url) as response:
+            payload = await response.json(content_type=None)
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError):
         return None
     result = payload.get("result") if isinstance(payload, dict) and payload.get("ok") else None
@@ -89,17 +90,23 @@ def read_cohort_file(path: Path, _) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+Printed = tuple[int, tuple[str, str] | None]  # exit status, and (code, unit time zone) to print once committed
+AdminCommand = Callable[[argparse.Namespace, AsyncSession, Callable[[str], str], timedelta, str], Awaitable[Printed]]
+
+
 async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[str], str]) -> int:
+    """Run the admin command that the CLI's parser chose (`args.admin`, a function of this module) in
+    one transaction, committed only when it succeeded."""
+    command: AdminCommand = globals()[args.admin]
     ttl = timedelta(days=settings.invite_ttl_days)
     try:
-        text = read_cohort_file(args.file, _) if args.command in ("families-import", "indicators-import",
-                                                                   "catastro-import") else ""
+        text = read_cohort_file(args.file, _) if args.reads_file else ""
         if settings.is_sqlite:
             await upgrade_async(settings.database_url)
         engine = make_engine(settings.database_url)
         try:
             async with make_session_factory(engine)() as session:
-                status, code = await _dispatch(args, session, _, ttl, text)
+                status, code = await command(args, session, _, ttl, text)
                 if status == 0:
                     await session.commit()
         finally:
@@ -161,47 +168,72 @@ def _error(message: str) -> int:
     return 1
 
 
-async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, tuple[str, str] | None]:
-    """The exit status, and the (code, unit time zone) of an invitation to print once committed."""
-    now = utc_now()
-    if args.command == "unit-create":
-        unit = await units.create_unit(session, comuna=args.comuna, name=args.name, timezone=args.timezone,
-                                       phone=args.phone, email=args.email, address=args.address, hours=args.hours)
-        print(_("Unidad creada con id {id}.").format(id=unit.id))
-    elif args.command == "unit-list":
-        found = await people_repo.list_units(session)
-        for unit in found:
-            print(f"{unit.id}\t{unit.comuna}\t{unit.name}\t{unit.timezone}")
-        if not found:
-            print(_("Todavía no hay unidades: crea una con «python -m bot unit-create»."))
-    elif args.command == "staff-add":
-        staff, code = await units.add_staff(session, unit_id=args.unit, name=args.name, role=args.role,
-                                            now=now, ttl=ttl)
-        print(_("Persona del equipo creada con id {id}.").format(id=staff.id))
-        unit = await people_repo.get_unit(session, unit_id=args.unit)
-        return 0, (code, unit.timezone)
-    elif args.command == "families-import":
-        report = await import_cohort(session, unit_id=args.unit, text=text)
-        if report.errors:
-            lines = [_("No se importó nada. Corrige estas filas y vuelve a intentar:"),
-                     *report_lines(report.errors, COHORT_REASONS, _)]
-            return _error("\n".join(lines)), None
-        print(_("Familias importadas: {families}. Integrantes: {members}.").format(
-            families=report.families, members=report.members))
-    elif args.command == "unit-schedule":
-        return await _unit_schedule(args, session, _), None
-    elif args.command in ("catastro-import", "catastro-export"):
-        return await run_catastro(args, session, _, text), None
-    elif args.command == "indicators-import":
-        return _import_indicators(await import_indicators(session, unit_id=args.unit, text=text), _), None
-    elif args.command == "family-invite":
-        family = await people_repo.find_family_by_code(session, unit_id=args.unit, code=args.family.strip())
-        if family is None:
-            if await people_repo.get_unit(session, unit_id=args.unit) is None:
-                raise NotFound("unit")
-            raise NotFound("family")
-        code = await onboarding.issue_family_code(session, actor=Actor(role=Role.ADMIN, unit_id=args.unit),
-                                                  family_id=family.id, now=now, ttl=ttl)
-        unit = await people_repo.get_unit(session, unit_id=args.unit)
-        return 0, (code, unit.timezone)
+# ---- the commands (the CLI's parser names them in set_defaults(admin=...)) -------------------------
+
+async def unit_create(args, session, _, ttl, text) -> Printed:
+    unit = await units.create_unit(session, comuna=args.comuna, name=args.name, timezone=args.timezone,
+                                   phone=args.phone, email=args.email, address=args.address, hours=args.hours)
+    print(_("Unidad creada con id {id}.").format(id=unit.id))
     return 0, None
+
+
+async def unit_list(args, session, _, ttl, text) -> Printed:
+    found = await people_repo.list_units(session)
+    for unit in found:
+        print(f"{unit.id}\t{unit.comuna}\t{unit.name}\t{unit.timezone}")
+    if not found:
+        print(_("Todavía no hay unidades: crea una con «python -m bot unit-create»."))
+    return 0, None
+
+
+async def unit_schedule(args, session, _, ttl, text) -> Printed:
+    return await _unit_schedule(args, session, _), None
+
+
+async def staff_add(args, session, _, ttl, text) -> Printed:
+    staff, code = await units.add_staff(session, unit_id=args.unit, name=args.name, role=args.role,
+                                        now=utc_now(), ttl=ttl)
+    print(_("Persona del equipo creada con id {id}.").format(id=staff.id))
+    return 0, (code, await _unit_timezone(session, args.unit))
+
+
+async def families_import(args, session, _, ttl, text) -> Printed:
+    report = await import_cohort(session, unit_id=args.unit, text=text)
+    if report.errors:
+        lines = [_("No se importó nada. Corrige estas filas y vuelve a intentar:"),
+                 *report_lines(report.errors, COHORT_REASONS, _)]
+        return _error("\n".join(lines)), None
+    print(_("Familias importadas: {families}. Integrantes: {members}.").format(
+        families=report.families, members=report.members))
+    return 0, None
+
+
+async def family_invite(args, session, _, ttl, text) -> Printed:
+    family = await people_repo.find_family_by_code(session, unit_id=args.unit, code=args.family.strip())
+    if family is None:
+        if await people_repo.get_unit(session, unit_id=args.unit) is None:
+            raise NotFound("unit")
+        raise NotFound("family")
+    code = await onboarding.issue_family_code(session, actor=Actor(role=Role.ADMIN, unit_id=args.unit),
+                                              family_id=family.id, now=utc_now(), ttl=ttl)
+    assert code is not None  # None only with unless_linked
+    return 0, (code, await _unit_timezone(session, args.unit))
+
+
+async def indicators_import(args, session, _, ttl, text) -> Printed:
+    return _import_indicators(await import_indicators(session, unit_id=args.unit, text=text), _), None
+
+
+async def catastro_import(args, session, _, ttl, text) -> Printed:
+    return await import_catastro_file(args, session, _, text), None
+
+
+async def catastro_export(args, session, _, ttl, text) -> Printed:
+    return await export_catastro_file(args, session, _), None
+
+
+async def _unit_timezone(session: AsyncSession, unit_id: int) -> str:
+    unit = await people_repo.get_unit(session, unit_id=unit_id)
+    if unit is None:
+        raise NotFound("unit")
+    return unit.timezone

@@ -10,59 +10,76 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.logs import configure_logging
-from bot.settings import SettingsError, load_settings
 from texts.catalogs import Gettext, translator
+from bot.logs import configure_logging
 from texts.markers import N_
+from bot.settings import Settings, SettingsError, load_settings
 
-ADMIN_COMMANDS = ("unit-create", "unit-list", "unit-schedule", "staff-add", "families-import", "family-invite",
-                  "indicators-import", "catastro-import", "catastro-export")
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
                     "«python -m bot migrate».")
+
+
+def _admin(command: str, *, reads_file: bool = False) -> dict[str, object]:
+    """set_defaults of an admin command: `command` names its function in bot.admin, imported only when
+    it runs (bot.admin loads the database layer, which --help does not need)."""
+    return {"func": _run_admin, "admin": command, "reads_file": reads_file, "database_sentences": True}
+
 
 def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bot", description=_("Acompaña — asistente del Programa Familias"))
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = commands.add_parser("run", help=_("ejecuta el bot (long polling; --webhook en producción)"))
     run.add_argument("--webhook", action="store_true", help=_("recibe el webhook de Telegram en vez de consultar"))
-    commands.add_parser("worker", help=_("ejecuta el programador de tareas (exactamente uno por instalación)"))
-    commands.add_parser("migrate", help=_("aplica las migraciones de la base de datos"))
+    run.set_defaults(func=_run_bot)
+    worker = commands.add_parser("worker", help=_("ejecuta el programador de tareas (exactamente uno por instalación)"))
+    worker.set_defaults(func=_run_worker)
+    migrate = commands.add_parser("migrate", help=_("aplica las migraciones de la base de datos"))
+    migrate.set_defaults(func=_migrate, database_sentences=True)
     unit = commands.add_parser("unit-create", help=_("crea una unidad (Unidad de Intervención Familiar)"))
     unit.add_argument("--comuna", required=True)
     unit.add_argument("--name", required=True)
     unit.add_argument("--timezone", default="America/Santiago")
     for option in ("--phone", "--email", "--address", "--hours"):
         unit.add_argument(option)
-    commands.add_parser("unit-list", help=_("lista las unidades"))
+    unit.set_defaults(**_admin("unit_create"))
+    commands.add_parser("unit-list", help=_("lista las unidades")).set_defaults(**_admin("unit_list"))
     schedule = commands.add_parser("unit-schedule", help=_(
         "muestra o cambia el horario de avisos de la unidad (horario de descanso, día del Bono, resúmenes)"))
     schedule.add_argument("--unit", type=int, required=True)
     schedule.add_argument("--set", nargs="*", default=[], metavar="CLAVE=VALOR",
                           help=_("por ejemplo quiet_start=20:00 bono_day=15 (claves de program/data/nudges.yaml)"))
     schedule.add_argument("--reset", action="store_true", help=_("vuelve al horario de program/data/nudges.yaml"))
-    staff = commands.add_parser("staff-add", help=_("agrega a una persona del equipo e imprime su enlace de un solo uso"))
+    schedule.set_defaults(**_admin("unit_schedule"))
+    staff = commands.add_parser("staff-add",
+                                help=_("agrega a una persona del equipo e imprime su enlace de un solo uso"))
     staff.add_argument("--unit", type=int, required=True)
     staff.add_argument("--name", required=True)
     staff.add_argument("--role", required=True, help="afi, gestor_socio, gestor_familiar, jefe")
+    staff.set_defaults(**_admin("staff_add"))
     cohort = commands.add_parser("families-import", help=_("importa las familias de la unidad desde CSV (todo o nada)"))
     cohort.add_argument("--unit", type=int, required=True)
     cohort.add_argument("file", type=Path)
+    cohort.set_defaults(**_admin("families_import", reads_file=True))
     invite = commands.add_parser("family-invite", help=_("código de un solo uso para la persona representante"))
     invite.add_argument("--unit", type=int, required=True)
     invite.add_argument("--family", required=True, help=_("código de la familia"))
+    invite.set_defaults(**_admin("family_invite"))
     indicators = commands.add_parser("indicators-import", help=_(
         "importa los indicadores de la Matriz de Bienestar de la unidad desde CSV (code,dimension,text; todo o nada)"))
     indicators.add_argument("--unit", type=int, required=True)
     indicators.add_argument("file", type=Path)
+    indicators.set_defaults(**_admin("indicators_import", reads_file=True))
     catastro_in = commands.add_parser("catastro-import", help=_(
         "importa el Catastro de instituciones de la unidad desde CSV (todo o nada; un nombre ya registrado se "
         "actualiza)"))
     catastro_in.add_argument("--unit", type=int, required=True)
     catastro_in.add_argument("file", type=Path)
+    catastro_in.set_defaults(**_admin("catastro_import", reads_file=True))
     catastro_out = commands.add_parser("catastro-export", help=_(
         "exporta a CSV las instituciones activas del Catastro de la unidad"))
     catastro_out.add_argument("--unit", type=int, required=True)
     catastro_out.add_argument("file", type=Path)
+    catastro_out.set_defaults(**_admin("catastro_export"))
     return root
 
 
@@ -94,36 +111,45 @@ def _use_program_files(settings, _: Gettext) -> None:
         _fail(_("No pude leer el archivo {file} ({error}).").format(file=error.filename, error=type(error).__name__), 2)
 
 
-def _run(args: argparse.Namespace, settings, _: Gettext) -> int:
-    if args.command == "run":
-        settings.require_token()
-        if args.webhook:
-            settings.require_webhook()
-        _use_program_files(settings, _)
-        from bot.runners import run_polling, run_webhook
+# ---- the commands (each subparser's set_defaults(func=...)) ---------------------------------------
 
-        asyncio.run(run_webhook(settings) if args.webhook else run_polling(settings))
-    elif args.command == "worker":
-        settings.require_token()  # the worker sends the reminders
-        _use_program_files(settings, _)
-        from bot.runners import run_worker
+def _run_bot(args: argparse.Namespace, settings: Settings, _: Gettext) -> int:
+    settings.require_token()
+    if args.webhook:
+        settings.require_webhook()
+    _use_program_files(settings, _)
+    from bot.runners import run_polling, run_webhook  # aiogram: only for the commands that need it
 
-        asyncio.run(run_worker(settings))
-    elif args.command == "migrate":
-        from storage.migrate import upgrade
-
-        if settings.is_sqlite:
-            _ensure_sqlite_directory(settings.database_url)
-        upgrade(settings.database_url)
-        print(_("Base de datos al día."))
-    elif args.command in ADMIN_COMMANDS:
-        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
-        from bot.admin import run_admin
-
-        if settings.is_sqlite:
-            _ensure_sqlite_directory(settings.database_url)
-        return asyncio.run(run_admin(args, settings, _))
+    asyncio.run(run_webhook(settings) if args.webhook else run_polling(settings))
     return 0
+
+
+def _run_worker(args: argparse.Namespace, settings: Settings, _: Gettext) -> int:
+    settings.require_token()  # the worker sends the reminders
+    _use_program_files(settings, _)
+    from bot.runners import run_worker
+
+    asyncio.run(run_worker(settings))
+    return 0
+
+
+def _migrate(args: argparse.Namespace, settings: Settings, _: Gettext) -> int:
+    from storage.migrate import upgrade
+
+    if settings.is_sqlite:
+        _ensure_sqlite_directory(settings.database_url)
+    upgrade(settings.database_url)
+    print(_("Base de datos al día."))
+    return 0
+
+
+def _run_admin(args: argparse.Namespace, settings: Settings, _: Gettext) -> int:
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    from bot.admin import run_admin
+
+    if settings.is_sqlite:
+        _ensure_sqlite_directory(settings.database_url)
+    return asyncio.run(run_admin(args, settings, _))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -138,13 +164,13 @@ def main(argv: list[str] | None = None) -> None:
     from sqlalchemy.exc import DBAPIError
 
     try:
-        status = _run(args, settings, _)
+        status = args.func(args, settings, _)
     except SettingsError as error:
         _fail(error.translated(_), 2)
     except KeyboardInterrupt:
         status = 0
     except (DBAPIError, OSError) as error:
-        if args.command not in ("migrate", *ADMIN_COMMANDS):
+        if not getattr(args, "database_sentences", False):  # run / worker: the traceback is for the logs
             raise
         # Only the class name: the driver's message may quote SQL parameters (personal data).
         cause = getattr(error, "orig", None) or error

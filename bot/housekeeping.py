@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col
 
 from program.codes import LOCKOUT_WINDOW_SECONDS
 from storage.models import CodeAttempt, InviteCode
@@ -27,8 +28,8 @@ async def purge(session_factory: async_sessionmaker, now: datetime | None = None
     """Delete wrong-code attempts older than two lockout windows and codes expired more than 90 days ago."""
     now = now or utc_now()
     async with session_factory() as session, session.begin():
-        attempts = await session.exec(delete(CodeAttempt).where(CodeAttempt.at < now - ATTEMPT_RETENTION))
-        codes = await session.exec(delete(InviteCode).where(InviteCode.expires_at < now - SPENT_CODE_RETENTION))
+        attempts = await session.exec(delete(CodeAttempt).where(col(CodeAttempt.at) < now - ATTEMPT_RETENTION))
+        codes = await session.exec(delete(InviteCode).where(col(InviteCode.expires_at) < now - SPENT_CODE_RETENTION))
     purged = Purged(attempts=attempts.rowcount or 0, codes=codes.rowcount or 0)
     if purged.attempts or purged.codes:
         log.info("housekeeping purged %d code attempt(s) and %d invitation code(s)", purged.attempts, purged.codes)

@@ -19,7 +19,7 @@ FIRST_RETRY, LAST_RETRY = 0.01, 0.2  # seconds between tries while another worke
 class DatabaseEventIsolation(BaseEventIsolation):
     def __init__(self, engine: AsyncEngine | None = None):
         pg = engine is not None and engine.dialect.name == "postgresql"
-        self._advisory = AdvisoryLocks(engine) if pg else None
+        self._advisory = AdvisoryLocks(engine) if engine is not None and pg else None
         self._locks: dict[StorageKey, tuple[asyncio.Lock, int]] = {}
 
     @asynccontextmanager

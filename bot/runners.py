@@ -116,7 +116,7 @@ async def drain(dispatcher: Dispatcher, timeout: float = DRAIN_TIMEOUT) -> None:
 
 
 def build_webhook_app(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> web.Application:
-    if not settings.webhook_secret:
+    if not settings.webhook_secret.get_secret_value():
         # aiogram would accept every request without a secret: never serve the webhook like that.
         raise ValueError("the webhook needs WEBHOOK_SECRET")
     app = web.Application()
@@ -124,7 +124,7 @@ def build_webhook_app(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> w
     # so a crash makes Telegram deliver the update again instead of losing it. Requests whose
     # X-Telegram-Bot-Api-Secret-Token header is not the secret get 401 and are not processed.
     SimpleRequestHandler(dispatcher, bot, handle_in_background=False,
-                         secret_token=settings.webhook_secret).register(app, path=WEBHOOK_PATH)
+                         secret_token=settings.webhook_secret.get_secret_value()).register(app, path=WEBHOOK_PATH)
     app.router.add_get(HEALTH_PATH, _healthz)
     setup_application(app, dispatcher, bot=bot)
     return app
@@ -148,7 +148,7 @@ async def run_webhook(settings: Settings, *, stop: asyncio.Event | None = None) 
             await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
             log.info("webhook listening on %s", ", ".join(map(str, runner.addresses)))
             await bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
-                                  secret_token=settings.webhook_secret,
+                                  secret_token=settings.webhook_secret.get_secret_value(),
                                   allowed_updates=dispatcher.resolve_used_update_types())
             with _stop_signals(stop) as stopping:
                 await stopping.wait()

@@ -88,6 +88,7 @@ class Scheduler:
 
     async def _guarded(self, what: str, job) -> None:
         task = asyncio.current_task()
+        assert task is not None  # APScheduler's asyncio executor runs each job as a task
         self._runs.add(task)
         try:
             if await self.leadership.hold():
@@ -108,8 +109,11 @@ class Scheduler:
         await self._guarded("planner", run)
 
     async def _dispatch(self) -> None:
+        dispatcher = self.dispatcher
+        assert dispatcher is not None  # the job is added only with a dispatcher
+
         async def run() -> None:
-            result = await self.dispatcher.tick()
+            result = await dispatcher.tick()
             if result.claimed:
                 log.info("outbox: %s", ", ".join(f"{k} {v}" for k, v in sorted(result.outcomes.items())))
         await self._guarded("outbox", run)

@@ -1,9 +1,10 @@
 """Typed settings, read from the environment or a `.env` file."""
 import re
 from pathlib import Path
+from typing import Literal, get_args
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -14,8 +15,10 @@ TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
 DEFAULT_DB_PATH = Path("data") / "acompana.sqlite3"
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}"
-SUPPORTED_LOCALES = ("es", "ht", "en")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+Locale = Literal["es", "ht", "en"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+SUPPORTED_LOCALES: tuple[Locale, ...] = get_args(Locale)
+LOG_LEVELS: tuple[LogLevel, ...] = get_args(LogLevel)
 
 MISSING_TOKEN = N_(
     "Falta BOT_TOKEN: pide un token a @BotFather en Telegram (/newbot) y ponlo en el "
@@ -61,23 +64,25 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    bot_token: str = ""
+    # SecretStr: the token and the webhook secret never show in a repr, a log line or a traceback;
+    # the few places that need them call .get_secret_value().
+    bot_token: SecretStr = SecretStr("")
     database_url: str = Field(default=DEFAULT_DATABASE_URL)
     bot_api_base_url: str = "https://api.telegram.org"
-    default_locale: str = "es"
+    default_locale: Locale = "es"
     webhook_url: str = ""
-    webhook_secret: str = ""
+    webhook_secret: SecretStr = SecretStr("")
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
-    log_level: str = "INFO"
+    log_level: LogLevel = "INFO"
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     catalog_file: str = ""  # a unit's own session catalog (YAML); empty: the one built from the guides
     cadence_file: str = ""  # a unit's own cadence of the sessions over the 24 months (YAML)
 
-    @field_validator("bot_token")
+    @field_validator("bot_token", mode="before")
     @classmethod
-    def strip_token(cls, value: str) -> str:
-        return value.strip()
+    def strip_token(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator("database_url")
     @classmethod
@@ -96,18 +101,20 @@ class Settings(BaseSettings):
     def strip_base_url(cls, value: str) -> str:
         return value.strip().rstrip("/") or "https://api.telegram.org"
 
-    @field_validator("default_locale")
+    # mode="before": normalise what people type (es_CL, debug) before the Literal type checks it, and
+    # refuse here so the error carries the value as given.
+    @field_validator("default_locale", mode="before")
     @classmethod
-    def known_locale(cls, value: str) -> str:
-        locale = value.strip().lower().replace("-", "_").split("_")[0]  # es_CL, es-CL, ES → es
+    def known_locale(cls, value: object) -> str:
+        locale = str(value).strip().lower().replace("-", "_").split("_")[0]  # es_CL, es-CL, ES → es
         if locale not in SUPPORTED_LOCALES:
             raise ValueError(f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
         return locale
 
-    @field_validator("log_level")
+    @field_validator("log_level", mode="before")
     @classmethod
-    def known_level(cls, value: str) -> str:
-        level = value.strip().upper()
+    def known_level(cls, value: object) -> str:
+        level = str(value).strip().upper()
         if level not in LOG_LEVELS:
             raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return level
@@ -118,17 +125,18 @@ class Settings(BaseSettings):
 
     @property
     def has_valid_token(self) -> bool:
-        return bool(TOKEN_PATTERN.match(self.bot_token))
+        return bool(TOKEN_PATTERN.match(self.bot_token.get_secret_value()))
 
     def require_token(self) -> str:
-        if not self.bot_token:
+        if not self.bot_token.get_secret_value():
             raise SettingsError(MISSING_TOKEN)
         if not self.has_valid_token:
             raise SettingsError(MALFORMED_TOKEN)
-        return self.bot_token
+        return self.bot_token.get_secret_value()
 
     def require_webhook(self) -> None:
-        if not self.webhook_url.startswith("https://") or not WEBHOOK_SECRET_PATTERN.match(self.webhook_secret):
+        secret = self.webhook_secret.get_secret_value()
+        if not self.webhook_url.startswith("https://") or not WEBHOOK_SECRET_PATTERN.match(secret):
             raise SettingsError(WEBHOOK_MISSING)
 
 

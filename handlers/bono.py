@@ -2,7 +2,7 @@
 "Todavía no" are recorded at once for the month the question was about; "Tengo un problema" opens the
 Bono dialog on that month to say what happened."""
 from aiogram import Router
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
@@ -18,7 +18,7 @@ from services.viewer import Viewer
 
 async def on_answer(callback: CallbackQuery, callback_data: BonoButton, viewer: Viewer, session, clock,
                     dialog_manager: DialogManager) -> None:
-    if viewer.role is not Role.FAMILY or viewer.needs_consent:
+    if viewer.role is not Role.FAMILY or viewer.needs_consent or viewer.actor is None:
         await callback.answer(_("Esta pregunta es para la persona representante de la familia."), show_alert=True)
         await show_menu(dialog_manager, viewer)
         return
@@ -38,10 +38,12 @@ async def on_answer(callback: CallbackQuery, callback_data: BonoButton, viewer: 
                               show_alert=True)
         return
     await callback.answer(_("¡Gracias! ✅"))
-    await callback.message.edit_reply_markup(reply_markup=None)  # answered: the buttons go away
+    if isinstance(callback.message, Message):  # answered: the buttons go away (an old message cannot change)
+        await callback.message.edit_reply_markup(reply_markup=None)
     text = (_("¡Qué bueno! Gracias por contarnos ✅") if callback_data.answer == "cobrado"
             else _("Gracias. Te preguntaremos de nuevo en unos días."))
-    await callback.message.answer(text)
+    if callback.message is not None:
+        await callback.message.answer(text)
 
 
 def build_router() -> Router:

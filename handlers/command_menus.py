@@ -19,7 +19,8 @@ STAFF = [("menu", N_("Mi menú")), ("ayuda", N_("Ayuda")), ("idioma", N_("Cambia
          ("avisos", N_("Recordatorios y resúmenes: sí o no")),
          ("cancelar", N_("Cancelar lo que estoy haciendo"))]
 FAMILY = [("menu", N_("Mi menú")), ("ayuda", N_("Ayuda")), ("idioma", N_("Cambiar idioma")),
-          ("privacidad", N_("Mis datos y mis derechos")), ("avisos", N_("Recordatorios: sí o no")), ("cancelar", N_("Cancelar lo que estoy haciendo"))]
+          ("privacidad", N_("Mis datos y mis derechos")), ("avisos", N_("Recordatorios: sí o no")),
+          ("cancelar", N_("Cancelar lo que estoy haciendo"))]
 
 
 class CommandMenus:

@@ -16,7 +16,7 @@ from services.viewer import Viewer
 
 
 async def start_with_code(message: Message, command: CommandObject, **data) -> None:
-    await link_with_code(message, command.args, data)
+    await link_with_code(message, command.args or "", data)  # registered for /start with a code only
 
 
 async def menu(message: Message, viewer: Viewer, dialog_manager: DialogManager) -> None:

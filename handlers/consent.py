@@ -1,6 +1,6 @@
 """A family member accepts the privacy notice before anything else (Ley 21.719)."""
 from aiogram import F, Router
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
@@ -17,13 +17,17 @@ async def accepted(callback: CallbackQuery, session, viewer: Viewer, clock, dial
         await show_menu(dialog_manager, viewer)
         return
     await accounts.accept_consent(session, viewer=viewer, now=clock())
-    await callback.message.edit_reply_markup(reply_markup=None)
-    await callback.message.answer(_("¡Gracias! Ya puedes usar Acompaña. 🙌"))
+    if isinstance(callback.message, Message):  # a message older than 48 h is inaccessible: no buttons to remove
+        await callback.message.edit_reply_markup(reply_markup=None)
+    if callback.message is not None:
+        await callback.message.answer(_("¡Gracias! Ya puedes usar Acompaña. 🙌"))
     await show_menu(dialog_manager, viewer)
 
 
 async def declined(callback: CallbackQuery) -> None:
     await callback.answer()
+    if callback.message is None:  # only for inline-mode messages, which this bot does not send
+        return
     await callback.message.answer(_(
         "Entendido. Sin tu aceptación no guardaré nada aquí. Tu participación en el programa sigue igual "
         "con tu Apoyo Familiar. Si cambias de opinión, escribe /privacidad."

@@ -16,7 +16,7 @@ async def is_stranger(_event, viewer: Viewer) -> bool:
 
 
 async def typed_code(message: Message, **data) -> None:
-    await link_with_code(message, message.text, data)
+    await link_with_code(message, message.text or "", data)  # registered for text messages only
 
 
 async def unknown_command(message: Message, viewer: Viewer) -> None:

@@ -20,7 +20,7 @@ def _state_text(viewer: Viewer) -> str:
     essential = (_("La pregunta mensual del Bono de Protección seguirá llegando: es importante para tu familia.")
                  if viewer.role is Role.FAMILY else
                  _("Las alertas sobre tus familias (por ejemplo, un Bono no cobrado) seguirán llegando."))
-    state = (_("🔕 Ahora no recibes recordatorios.") if viewer.account.nudges_opt_out
+    state = (_("🔕 Ahora no recibes recordatorios.") if viewer.account and viewer.account.nudges_opt_out
              else _("🔔 Ahora recibes recordatorios de visitas, compromisos y resúmenes."))
     start, end = quiet_hours_of(viewer.unit)
     return _("{state}\n\nNunca escribimos de noche ({start} a {end}).\n{essential}").format(
@@ -46,7 +46,8 @@ async def choose(callback: CallbackQuery, callback_data: NudgesChoice, viewer: V
         await callback.answer(_("Primero necesitas un código de tu unidad."), show_alert=True)
         return
     await callback.answer(_("Listo ✅"))
-    await callback.message.edit_text(_state_text(viewer), reply_markup=_keyboard())
+    if isinstance(callback.message, Message):  # an old (inaccessible) message cannot be edited
+        await callback.message.edit_text(_state_text(viewer), reply_markup=_keyboard())
 
 
 async def member_changed(update: ChatMemberUpdated, viewer: Viewer, session, clock) -> None:

@@ -23,9 +23,10 @@ async def link_with_code(message: Message, code: str, data: dict) -> None:
     i18n: I18n = data["i18n"]
     now: datetime = data["clock"]()
     language = viewer.account.language if viewer.account else i18n.current_locale
+    assert message.from_user is not None  # private chats: every message has a sender
     result = await onboarding.redeem(session, telegram_user_id=message.from_user.id, chat_id=message.chat.id,
                                      code=code, now=now, language=language)
-    if result.outcome is Redeemed.LOCKED:
+    if result.outcome is Redeemed.LOCKED and result.locked_until is not None:
         until = to_local(result.locked_until, viewer.timezone).strftime("%H:%M")
         await message.answer(_("Por seguridad, después de varios códigos equivocados debes esperar. "
                                "Podrás intentar de nuevo a las {time}.").format(time=until))
@@ -42,7 +43,7 @@ async def link_with_code(message: Message, code: str, data: dict) -> None:
     viewer.__dict__.update(linked.__dict__)  # later middlewares and getters of this update see the new role
     command_menus: CommandMenus = data["command_menus"]
     await command_menus.apply_for(data["bot"], viewer=viewer, chat_id=message.chat.id)
-    if not viewer.needs_consent:
+    if not viewer.needs_consent and viewer.role is not None:
         await message.answer(_("¡Listo! Quedaste registrado/a como {role} en {unit}.").format(
             role=role_label(viewer.role), unit=viewer.unit.name if viewer.unit else ""))
     dialog_manager: DialogManager = data["dialog_manager"]

@@ -1,7 +1,7 @@
 """The buttons under a group-session invitation ("✅ Asistiré" / "❌ No podré"), sent by the outbox: the answer
 is the family's own (the callback carries only the session's id; the family comes from the person)."""
 from aiogram import Router
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.button_filter import ButtonData
@@ -13,7 +13,7 @@ from services.viewer import Viewer
 
 
 async def on_rsvp(callback: CallbackQuery, callback_data: RsvpButton, viewer: Viewer, session, clock) -> None:
-    if viewer.role is not Role.FAMILY or viewer.needs_consent:
+    if viewer.role is not Role.FAMILY or viewer.needs_consent or viewer.actor is None:
         await callback.answer(_("Esta invitación es para una familia del programa."), show_alert=True)
         return
     try:
@@ -31,8 +31,10 @@ async def on_rsvp(callback: CallbackQuery, callback_data: RsvpButton, viewer: Vi
     else:
         await callback.answer(_("Gracias por avisar."))
         text = _("Gracias por avisar. Tu Gestor Sociocomunitario te contará la próxima.")
-    await callback.message.edit_reply_markup(reply_markup=None)
-    await callback.message.answer(text)
+    if isinstance(callback.message, Message):  # an old (inaccessible) message keeps its buttons
+        await callback.message.edit_reply_markup(reply_markup=None)
+    if callback.message is not None:
+        await callback.message.answer(text)
 
 
 def build_router() -> Router:

@@ -156,11 +156,11 @@ def _check_session(i: int, s: Any, stage_ids: set[str]) -> tuple[str, list[str]]
     for k in ("products", "materials_family", "materials_professional"):
         if any(not x.strip() for x in s[k]):
             errs.append(f"{where}: texto vacío en '{k}'")
-    months = [s.get(k) for k in ("month_from", "month_to")]
-    for k, m in zip(("month_from", "month_to"), months):
+    month_from, month_to = s.get("month_from"), s.get("month_to")
+    for k, m in (("month_from", month_from), ("month_to", month_to)):
         if m is not None and (not isinstance(m, int) or isinstance(m, bool) or m not in MONTHS):
             errs.append(f"{where}: '{k}' debe ser un mes entre 1 y 24")
-    if all(isinstance(m, int) for m in months) and months[0] > months[1]:
+    if isinstance(month_from, int) and isinstance(month_to, int) and month_from > month_to:
         errs.append(f"{where}: month_from es posterior a month_to")
     return where, errs
 

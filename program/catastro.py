@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
+from typing import Any
 
 from program.matriz import DIMENSIONS
 from program.needs import needs
@@ -41,9 +42,6 @@ class EntryData:
     programs_services: str | None = None
     access_requirements: str | None = None
     needs: tuple[str, ...] = ()
-
-    def with_value(self, field: str, value) -> EntryData:
-        return replace(self, **{field: value})
 
     def as_dict(self) -> dict:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}
@@ -111,5 +109,5 @@ def split_list(cell: str | None) -> list[str]:
 
 def clean_entry(data: EntryData) -> EntryData:
     """Every field cleaned and checked; raises the first FieldProblem."""
-    values = {field: clean_text(field, getattr(data, field)) for field in TEXT_LIMITS}
+    values: dict[str, Any] = {field: clean_text(field, getattr(data, field)) for field in TEXT_LIMITS}
     return EntryData(**values, dimensions=dimension_ids(data.dimensions), needs=need_ids(data.needs))

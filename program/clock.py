@@ -6,10 +6,6 @@ from zoneinfo import ZoneInfo
 UNIT_TIMEZONES = ("America/Santiago", "America/Punta_Arenas", "America/Coyhaique", "Pacific/Easter")
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def to_local(moment: datetime, tz_name: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)

@@ -183,7 +183,7 @@ def merge_indicators_csv(
             row_errors.append(f"fila {n}: dimensión desconocida '{dim}'")
         if not body:
             row_errors.append(f"fila {n}: texto vacío")
-        if row_errors:
+        if row_errors or dim_id is None:
             errors += row_errors
             continue
         seen[code] = n

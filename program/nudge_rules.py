@@ -10,6 +10,7 @@ Blocked recipients get nothing; those with nudges off get only essential message
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
 from program.clock import to_local
 from program.nudge_schedule import NudgeSchedule
@@ -101,8 +102,8 @@ def visit_reminders(visit: VisitFact, now: datetime, tz_name: str,
         return []
     day = to_local(at, tz_name).date()
     args = {"visit_id": visit.visit_id, "visit_at": at.isoformat(), "staff_name": visit.staff_name}
-    common = dict(kind="visit_reminder", args=args, essential=False,
-                  scope=f"family:{visit.family_id}")
+    common: dict[str, Any] = dict(kind="visit_reminder", args=args, essential=False,
+                                  scope=f"family:{visit.family_id}")
     base = f"visit:{visit.visit_id}:{at.isoformat()}"
     out = []
     eve = _due(day - timedelta(days=1), schedule.visit_evening_before, tz_name, schedule)

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import time
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
 _TIMES = ("quiet_start", "quiet_end", "visit_evening_before", "visit_morning_of", "commitment_at",
           "bono_at", "digest_at", "weekly_at")
 # key → (lowest, highest); None: no upper bound
-_INTS = {
+_INTS: dict[str, tuple[int, int | None]] = {
     "visit_min_lead_minutes": (0, None),
     "commitment_days_before": (1, None),
     "commitment_overdue_days": (1, None),
@@ -56,7 +56,7 @@ class NudgeSchedule:
     version: str
 
 
-def _int(v: Any) -> bool:
+def _int(v: Any) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
@@ -97,9 +97,8 @@ def _time(text: str) -> time:
 def build_schedule(raw: Any) -> NudgeSchedule:
     if errors := validate_schedule(raw):
         raise NudgeScheduleError(errors)
-    return NudgeSchedule(
-        **{k: _time(raw[k]) for k in _TIMES}, **{k: raw[k] for k in _INTS},
-        digest_weekdays=tuple(sorted(raw["digest_weekdays"])), version=str(raw["version"]))
+    values: dict[str, Any] = {k: _time(raw[k]) for k in _TIMES} | {k: raw[k] for k in _INTS}  # validated above
+    return NudgeSchedule(**values, digest_weekdays=tuple(sorted(raw["digest_weekdays"])), version=str(raw["version"]))
 
 
 def load_schedule(path: str | Path | None = None, *,

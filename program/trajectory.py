@@ -131,10 +131,11 @@ def validate_cadence(raw: Any) -> list[str]:
     errs = [f"clave desconocida '{k}'" for k in sorted(set(raw) - _KEYS)]
     if not (isinstance(raw.get("version"), str) and raw["version"].strip()):
         errs.append("falta 'version'")
-    total = raw.get("months")
-    if not _nat(total, 1):
+    total: int = 10**6  # when 'months' is wrong, the entries are still checked against a loose bound
+    if _nat(raw.get("months"), 1):
+        total = raw["months"]
+    else:
         errs.append("'months' debe ser un entero positivo")
-        total = 10**6
     if not _nat(raw.get("gap_days")):
         errs.append("'gap_days' debe ser un entero >= 0")
     grace = raw.get("grace_days")
@@ -163,7 +164,7 @@ def check_cadence(cadence: Cadence, catalog: Catalog) -> list[str]:
 def build_cadence(raw: Any) -> Cadence:
     if errors := validate_cadence(raw):
         raise CadenceError(errors)
-    entries = tuple(CadenceEntry(e["track"], e["code"], *e["months"],
+    entries = tuple(CadenceEntry(e["track"], e["code"], e["months"][0], e["months"][1],
                                  after=tuple(tuple(p.split(":", 1)) for p in e.get("after", [])),
                                  grace_days=e.get("grace_days")) for e in raw["sessions"])
     return Cadence(version=str(raw["version"]), months=raw["months"], gap_days=raw["gap_days"],
@@ -193,7 +194,8 @@ def progress(*, catalog: Catalog, cadence: Cadence, trajectory: str, intake: dat
         raise CadenceError(errors)
     entries = [e for e in cadence.sessions if e.track in TRAJECTORIES[trajectory]]
     sess = {(s.track, s.code): s for s in catalog.sessions}
-    keys, held, closed = {(e.track, e.code) for e in entries}, {}, False
+    held: dict[tuple[str, str], date] = {}
+    keys, closed = {(e.track, e.code) for e in entries}, False
     for r in recorded:
         if r.outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {r.outcome!r}")

@@ -45,7 +45,8 @@ async def set_nudges(session: AsyncSession, *, viewer: Viewer, enabled: bool) ->
     account.nudges_opt_out = not enabled
     await people_repo.add(session, account)
     await audit.record(session, actor=viewer.actor, action="account.nudges." + ("on" if enabled else "off"),
-                       record_type="chat_account", record_id=account.id, unit_id=viewer.unit.id if viewer.unit else None)
+                       record_type="chat_account", record_id=account.id,
+                       unit_id=viewer.unit.id if viewer.unit else None)
     return True
 
 

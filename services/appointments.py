@@ -3,14 +3,12 @@ group-sessions work lands)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor
 from program.roles import Role
 from services.errors import NotAllowed
-from storage.models import Staff
-from storage.records import Visit
+from storage import records_repo
 
 
 @dataclass(frozen=True)
@@ -23,7 +21,5 @@ class Appointment:
 async def upcoming(session: AsyncSession, *, actor: Actor, now: datetime) -> list[Appointment]:
     if actor is None or actor.role is not Role.FAMILY or actor.family_id is None:
         raise NotAllowed("appointments")
-    rows = await session.exec(select(Visit, Staff.name).join(Staff, col(Staff.id) == Visit.staff_id, isouter=True)
-                              .where(Visit.family_id == actor.family_id, Visit.status == "planned", Visit.at > now)
-                              .order_by(Visit.at))
-    return [Appointment(visit.at, "visit", name or "") for visit, name in rows.all()]
+    rows = await records_repo.upcoming_visits(session, family_id=actor.family_id, after=now)
+    return [Appointment(visit.at, "visit", name or "") for visit, name in rows]

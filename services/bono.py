@@ -39,14 +39,15 @@ def current_month(now: datetime, tz_name: str) -> str:
     return to_local(now, tz_name).strftime("%Y-%m")
 
 
-def _family(actor: Actor) -> None:
+def _family(actor: Actor) -> int:
+    """The family of a family member answering for it."""
     if actor is None or actor.role is not Role.FAMILY or actor.family_id is None:
         raise NotAllowed("bono")
+    return actor.family_id
 
 
 async def status(session: AsyncSession, *, actor: Actor, month: str) -> BonoStatus:
-    _family(actor)
-    found = await records_repo.get_bono_followup(session, family_id=actor.family_id, month=month)
+    found = await records_repo.get_bono_followup(session, family_id=_family(actor), month=month)
     return BonoStatus(month, found.answer if found else None, found.reason if found else None)
 
 
@@ -60,7 +61,7 @@ def _check_month(month: str, *, today: date, intake: date | None) -> None:
 
 async def answer(session: AsyncSession, *, actor: Actor, month: str, answer: str, reason: str | None = None,
                  note: str | None = None, voice_file_id: str | None = None, now: datetime) -> BonoFollowup:
-    _family(actor)
+    family_id = _family(actor)
     if not (actor.is_representative or await _collects(session, actor)):
         await audit.record(session, actor=actor, action="denied.bono.answer", record_type="family",
                            record_id=actor.family_id)
@@ -70,8 +71,9 @@ async def answer(session: AsyncSession, *, actor: Actor, month: str, answer: str
     note = (note or "").strip() or None
     if note and len(note) > NOTE_MAX:
         raise InvalidInput("too_long")
-    family = await people_repo.get_family(session, family_id=actor.family_id)
-    unit = await people_repo.get_unit(session, unit_id=family.unit_id)
+    family = await people_repo.get_family(session, family_id=family_id)
+    assert family is not None  # the actor's own family
+    unit = await people_repo.require_unit(session, unit_id=family.unit_id)
     _check_month(month, today=to_local(now, unit.timezone).date(), intake=family.intake_date)
     followup = await records_repo.get_bono_followup(session, family_id=family.id, month=month)
     if followup is None:
@@ -84,7 +86,7 @@ async def answer(session: AsyncSession, *, actor: Actor, month: str, answer: str
         reason=followup.reason, note=note, voice_file_id=voice_file_id, source="family"))
     await audit.record(session, actor=actor, action=f"bono.answer.{answer}", record_type="bono_followup",
                        record_id=followup.id, unit_id=family.unit_id)
-    if answer == "problema":
+    if answer == "problema" and reason is not None:  # a problem always has a reason (checked above)
         await _alert(session, family=family, unit=unit, month=month, reason=reason, event_id=event.id,
                      voice_file_id=voice_file_id, now=now)
     await session.flush()

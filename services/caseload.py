@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor, can_edit_family, can_manage_unit, can_view_family
@@ -145,11 +144,11 @@ async def family_card(session: AsyncSession, *, actor: Actor, family_id: int) ->
                            record_id=family_id)
         raise NotAllowed("family")
     members = list(await people_repo.list_members(session, family_id=family_id))
-    staff = {}
-    for staff_id in {family.afi_id, family.gestor_socio_id, family.gestor_familiar_id} - {None}:
-        person = await people_repo.get_staff(session, staff_id=staff_id)
+    staff: dict[int, Staff] = {}
+    for staff_id in {family.afi_id, family.gestor_socio_id, family.gestor_familiar_id}:
+        person = await people_repo.get_staff(session, staff_id=staff_id) if staff_id is not None else None
         if person is not None:
-            staff[staff_id] = person
+            staff[person.id] = person
     return FamilyCard(family, members, staff, can_edit_family(actor, scope))
 
 
@@ -198,7 +197,8 @@ async def family_sessions(session: AsyncSession, *, actor: Actor, family_id: int
 async def family_plan(session: AsyncSession, *, actor: Actor, family_id: int) -> tuple[list[PlanItem], int]:
     """The open commitments (by the Matriz's dimension order, then deadline), and how many are closed."""
     await _staff_view(session, actor=actor, family_id=family_id)
-    names = {m.id: member_name(m) for m in await people_repo.list_members(session, family_id=family_id)}
+    names: dict[int | None, str] = {m.id: member_name(m)
+                                    for m in await people_repo.list_members(session, family_id=family_id)}
     commitments = await records_repo.list_commitments(session, family_id=family_id)
     order = {dimension.id: index for index, dimension in enumerate(DIMENSIONS)}
     open_ = sorted((c for c in commitments if c.status in OPEN_COMMITMENT),
@@ -244,8 +244,4 @@ async def family_news(session: AsyncSession, *, actor: Actor, family_id: int, li
     """What the family itself said lately about its commitments (newest first): the AFI sees it on the card
     before the next visit."""
     await _staff_view(session, actor=actor, family_id=family_id)
-    rows = await session.exec(
-        select(CommitmentEvent, Commitment).join(Commitment, Commitment.id == CommitmentEvent.commitment_id)
-        .where(Commitment.family_id == family_id, CommitmentEvent.actor_type == "member")
-        .order_by(CommitmentEvent.at.desc(), CommitmentEvent.id.desc()).limit(limit))
-    return list(rows.all())
+    return await records_repo.family_commitment_news(session, family_id=family_id, actor_type="member", limit=limit)

@@ -74,7 +74,7 @@ async def entry(session: AsyncSession, *, actor: Actor, entry_id: int) -> Catast
     found = await catastro_repo.get_entry(session, entry_id=entry_id)
     visible = found is not None and actor is not None and can_view_catastro(actor, found.unit_id) and (
         found.active or actor.role is not Role.FAMILY)
-    if not visible:
+    if found is None or not visible:
         await audit.record(session, actor=actor, action="denied.catastro_entry", record_type="catastro_entry",
                            record_id=entry_id)
         raise NotAllowed("catastro_entry")

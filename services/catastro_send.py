@@ -64,16 +64,17 @@ async def send_entry(session: AsyncSession, *, actor: Actor, family_id: int, ent
     accounts = await _recipients(session, family)
     if not accounts:
         raise InvalidInput("not_linked")
-    unit = await people_repo.get_unit(session, unit_id=family.unit_id)
+    unit = await people_repo.require_unit(session, unit_id=family.unit_id)
     staff = await people_repo.get_staff(session, staff_id=actor.staff_id) if actor.staff_id else None
     schedule = schedule_for(unit)
     due = release_time(now, unit.timezone, schedule.quiet_start, schedule.quiet_end)
     sending = uuid.uuid4().hex[:12]  # one key per sending: the same entry may be sent again later
-    rows = [{"account_id": account.id, "chat_id": account.chat_id, "kind": "resource", "template": "catastro_entry",
-             "args": message_args(entry, staff.name if staff else None), "buttons": [], "essential": False,
-             "scope": f"family:{family.id}", "source": "event", "due_at": due, "expires_at": None,
-             "timezone": unit.timezone, "quiet_hours": quiet_hours_text(schedule),
-             "dedupe_key": f"resource:{family.id}:{entry.id}:{account.id}:{sending}"} for account in accounts]
+    rows: list[dict[str, object]] = [
+        {"account_id": account.id, "chat_id": account.chat_id, "kind": "resource", "template": "catastro_entry",
+         "args": message_args(entry, staff.name if staff else None), "buttons": [], "essential": False,
+         "scope": f"family:{family.id}", "source": "event", "due_at": due, "expires_at": None,
+         "timezone": unit.timezone, "quiet_hours": quiet_hours_text(schedule),
+         "dedupe_key": f"resource:{family.id}:{entry.id}:{account.id}:{sending}"} for account in accounts]
     await outbox_repo.enqueue(session, rows)
     await audit.record(session, actor=actor, action="resource.send", record_type="catastro_entry",
                        record_id=entry.id, unit_id=family.unit_id)

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col, select
 
 from program.quiet_hours import is_quiet, release_time
 from services.sender import Buttons, Sender, SendBlocked, SendRejected, SendRetry
-from storage import outbox_repo
+from storage import accounts_repo, outbox_repo
 from storage.models import ChatAccount
 from storage.outbox import FAILED, SENT, SKIPPED, OutboxMessage
 
@@ -69,7 +68,7 @@ class OutboxDispatcher:
             async with self.session_factory() as session, session.begin():
                 rows = await outbox_repo.claim(session, now=self.clock(), owner=self.owner, lease=self.lease,
                                                limit=self.batch)
-                accounts = await self._accounts(session, rows)
+                accounts = await accounts_repo.accounts_by_id(session, account_ids=(row.account_id for row in rows))
             if not rows:
                 break
             result.claimed += len(rows)
@@ -78,18 +77,12 @@ class OutboxDispatcher:
                 result.count(outcome)
         return result
 
-    async def _accounts(self, session, rows: list[OutboxMessage]) -> dict[int, ChatAccount]:
-        ids = {row.account_id for row in rows}
-        if not ids:
-            return {}
-        found = await session.exec(select(ChatAccount).where(col(ChatAccount.id).in_(ids)))
-        return {account.id: account for account in found.all()}
-
     async def _deliver(self, row: OutboxMessage, account: ChatAccount | None) -> str:
         async with self._slots:
             now = self.clock()
-            if reason := self._skip_reason(row, account, now):
-                return await self._finish(row, SKIPPED, reason)
+            reason = self._skip_reason(row, account, now)
+            if reason or account is None:  # no account: the reason is "unlinked"
+                return await self._finish(row, SKIPPED, reason or "unlinked")
             start, end = quiet_window(row.quiet_hours)
             if is_quiet(now, row.timezone, start, end):  # due while the worker was down, or a retry at night
                 await self._retry(row, release_time(now, row.timezone, start, end), "quiet", count_attempt=False)
@@ -137,7 +130,4 @@ class OutboxDispatcher:
 
     async def _mark_blocked(self, account_id: int) -> None:
         async with self.session_factory() as session, session.begin():
-            account = await session.get(ChatAccount, account_id)
-            if account is not None and account.blocked_at is None:
-                account.blocked_at = self.clock()
-                session.add(account)
+            await accounts_repo.mark_blocked(session, account_id=account_id, at=self.clock())

@@ -36,9 +36,11 @@ class PlanView:
     can_add: bool
 
 
-def _family_actor(actor: Actor) -> None:
+def _family_actor(actor: Actor) -> int:
+    """The family of a family member acting on its own plan."""
     if actor is None or actor.role is not Role.FAMILY or actor.family_id is None:
         raise NotAllowed("family_plan")
+    return actor.family_id
 
 
 def _visible(actor: Actor, commitment: Commitment) -> bool:
@@ -54,12 +56,12 @@ def _may_mark(actor: Actor, commitment: Commitment) -> bool:
 
 
 async def my_plan(session: AsyncSession, *, actor: Actor) -> PlanView:
-    _family_actor(actor)
-    rows = [c for c in await records_repo.list_commitments(session, family_id=actor.family_id) if _visible(actor, c)]
+    family_id = _family_actor(actor)
+    rows = [c for c in await records_repo.list_commitments(session, family_id=family_id) if _visible(actor, c)]
     order = [d.id for d in DIMENSIONS]
     rows.sort(key=lambda c: (c.status not in OPEN, order.index(c.dimension) if c.dimension in order else 9,
                              c.deadline or date.max, c.id))
-    members = {m.id: m for m in await people_repo.list_members(session, family_id=actor.family_id)}
+    members = {m.id: m for m in await people_repo.list_members(session, family_id=family_id)}
     return PlanView(rows, members, can_add=actor.is_representative)
 
 
@@ -67,7 +69,7 @@ async def _own(session: AsyncSession, actor: Actor, commitment_id: int, *, to_ma
     _family_actor(actor)
     commitment = await records_repo.get_commitment(session, commitment_id=commitment_id)
     allowed = commitment is not None and (_may_mark(actor, commitment) if to_mark else _visible(actor, commitment))
-    if not allowed:
+    if commitment is None or not allowed:
         await audit.record(session, actor=actor, action="denied.commitment", record_type="commitment",
                            record_id=commitment_id)
         raise NotAllowed("commitment")
@@ -121,7 +123,7 @@ class NewCommitment:
 
 async def add(session: AsyncSession, *, actor: Actor, new: NewCommitment, today: date, now: datetime) -> Commitment:
     """A commitment of the family's own, in its Plan Familiar (only the representative adds)."""
-    _family_actor(actor)
+    family_id = _family_actor(actor)
     if not actor.is_representative:
         await audit.record(session, actor=actor, action="denied.commitment.create", record_type="family",
                            record_id=actor.family_id)
@@ -137,7 +139,7 @@ async def add(session: AsyncSession, *, actor: Actor, new: NewCommitment, today:
         if member is None or member.family_id != actor.family_id:
             raise InvalidInput("unknown_member")
     found = Commitment(
-        family_id=actor.family_id, plan="familiar", dimension=new.dimension, topic=_note(new.topic) or "",
+        family_id=family_id, plan="familiar", dimension=new.dimension, topic=_note(new.topic) or "",
         action=_note(new.action) or "", responsible="member" if new.responsible_member_id else "family",
         responsible_member_id=new.responsible_member_id, deadline=new.deadline, created_at=now, updated_at=now,
         topic_voice_file_id=new.topic_voice.file_id if new.topic_voice else None,
@@ -150,6 +152,6 @@ async def add(session: AsyncSession, *, actor: Actor, new: NewCommitment, today:
     await audit.record(session, actor=actor, action="commitment.create", record_type="commitment",
                        record_id=found.id, unit_id=actor.unit_id)
     await session.flush()
-    await planner.plan_family(session, family_id=actor.family_id, now=now)
+    await planner.plan_family(session, family_id=family_id, now=now)
     return found
 

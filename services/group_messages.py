@@ -3,14 +3,13 @@ buttons, a change of time or place, a cancellation. Each message speaks of the s
 the other invited families; ASL sessions go to the family's ASL participants."""
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.quiet_hours import release_time
 from services.message_buttons import rsvp_buttons
 from services.nudge_settings import quiet_hours_text, schedule_for
 from services.program_data import catalog
-from storage import outbox_repo, people_repo
+from storage import group_sessions_repo, outbox_repo, people_repo
 from storage.groups import GroupSession
 from storage.models import ChatAccount, Family, Member
 
@@ -25,10 +24,8 @@ async def recipients(session: AsyncSession, *, group: GroupSession, family_ids: 
                      ) -> dict[int, list[ChatAccount]]:
     """family id -> accounts: its ASL participants for ASL sessions, else its representative (or, when the
     representative has no chat, any member who linked one). Only accounts that accepted the notice."""
-    rows = await session.exec(select(Member, ChatAccount).join(ChatAccount, ChatAccount.member_id == Member.id)
-                              .where(col(Member.family_id).in_(family_ids), col(ChatAccount.consent_at).is_not(None)))
     found: dict[int, list[tuple[Member, ChatAccount]]] = {}
-    for member, account in rows.all():
+    for member, account in await group_sessions_repo.consented_member_accounts(session, family_ids=family_ids):
         found.setdefault(member.family_id, []).append((member, account))
     chosen = {}
     for family_id, linked in found.items():
@@ -39,7 +36,7 @@ async def recipients(session: AsyncSession, *, group: GroupSession, family_ids: 
 
 async def _rows(session: AsyncSession, *, group: GroupSession, families: list[Family], template: str,
                 key: str, buttons: list, now: datetime) -> list[dict]:
-    unit = await people_repo.get_unit(session, unit_id=group.unit_id)
+    unit = await people_repo.require_unit(session, unit_id=group.unit_id)
     schedule = schedule_for(unit)
     due = release_time(now, unit.timezone, schedule.quiet_start, schedule.quiet_end)
     rows = []

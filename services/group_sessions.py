@@ -7,7 +7,6 @@ outbox (services/group_messages.py) and names no other family.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor
@@ -17,7 +16,7 @@ from services import audit, planner
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.group_messages import announce, invite
 from services.program_data import catalog
-from storage import people_repo
+from storage import group_sessions_repo, people_repo
 from storage.groups import GroupInvitation, GroupSession
 from storage.models import Family
 from storage.records import SessionRecord
@@ -46,16 +45,19 @@ def catalog_session(track: str, code: str) -> Session:
     return found
 
 
-async def _runner(session: AsyncSession, actor: Actor) -> None:
-    if actor is None or actor.role not in (Role.GESTOR_SOCIO, Role.JEFE) or actor.unit_id is None:
+async def _runner(session: AsyncSession, actor: Actor) -> int:
+    """The unit whose group sessions this actor runs (its Gestor Sociocomunitario or jefe/a)."""
+    if (actor is None or actor.role not in (Role.GESTOR_SOCIO, Role.JEFE) or actor.unit_id is None
+            or actor.staff_id is None):
         await audit.record(session, actor=actor, action="denied.group_session", record_type="unit",
                            record_id=actor.unit_id if actor else None)
         raise NotAllowed("group_session")
+    return actor.unit_id
 
 
 async def get(session: AsyncSession, *, actor: Actor, group_session_id: int) -> GroupSession:
     await _runner(session, actor)
-    found = await session.get(GroupSession, group_session_id)
+    found = await group_sessions_repo.get_group_session(session, group_session_id=group_session_id)
     if found is None or found.unit_id != actor.unit_id:
         await audit.record(session, actor=actor, action="denied.group_session.open", record_type="group_session",
                            record_id=group_session_id, unit_id=actor.unit_id)
@@ -64,32 +66,24 @@ async def get(session: AsyncSession, *, actor: Actor, group_session_id: int) -> 
 
 
 async def list_sessions(session: AsyncSession, *, actor: Actor, limit: int = 30) -> list[GroupSession]:
-    await _runner(session, actor)
-    rows = await session.exec(select(GroupSession).where(GroupSession.unit_id == actor.unit_id)
-                              .order_by(GroupSession.starts_at.desc(), GroupSession.id.desc()).limit(limit))
-    return list(rows.all())
+    unit_id = await _runner(session, actor)
+    return await group_sessions_repo.list_group_sessions(session, unit_id=unit_id, limit=limit)
 
 
 async def territories(session: AsyncSession, *, actor: Actor) -> list[str]:
-    await _runner(session, actor)
-    rows = await session.exec(select(Family.sector).where(Family.unit_id == actor.unit_id,
-                                                          Family.status == "active",
-                                                          col(Family.sector).is_not(None)).distinct())
-    return sorted(s for s in rows.all() if s)
+    unit_id = await _runner(session, actor)
+    return await group_sessions_repo.active_sectors(session, unit_id=unit_id)
 
 
 async def candidates(session: AsyncSession, *, actor: Actor, track: str, code: str, by: str,
                      territory: str | None = None, today: date) -> list[Family]:
     """The unit's active families for this session: all, one territory's, or those for whom it is due now
     (trajectory rules); ASL sessions only for families on the APS + ASL trajectory."""
-    await _runner(session, actor)
+    unit_id = await _runner(session, actor)
     catalog_session(track, code)
-    query = select(Family).where(Family.unit_id == actor.unit_id, Family.status == "active")
-    if track == "asl":
-        query = query.where(Family.trajectory == "aps_asl")
-    if by == "territory":
-        query = query.where(Family.sector == territory)
-    families = list((await session.exec(query.order_by(Family.family_name, Family.id))).all())
+    families = await group_sessions_repo.active_families(
+        session, unit_id=unit_id, trajectory="aps_asl" if track == "asl" else None, sector=territory,
+        by_sector=by == "territory")
     if by != "due":
         return families
     from services.caseload import family_progress  # the same reading of the trajectory as "Mis familias"
@@ -103,7 +97,8 @@ async def candidates(session: AsyncSession, *, actor: Actor, track: str, code: s
 async def create(session: AsyncSession, *, actor: Actor, track: str, code: str, starts_at: datetime, place: str,
                  address: str | None, territory: str | None, family_ids: list[int], now: datetime,
                  latitude: float | None = None, longitude: float | None = None) -> GroupSession:
-    await _runner(session, actor)
+    unit_id = await _runner(session, actor)
+    assert actor.staff_id is not None  # checked by _runner
     found = catalog_session(track, code)
     if starts_at <= now:
         raise InvalidInput("starts_in_past")
@@ -112,15 +107,11 @@ async def create(session: AsyncSession, *, actor: Actor, track: str, code: str, 
     families = await _unit_families(session, actor, family_ids)
     if not families:
         raise InvalidInput("no_families")
-    group = GroupSession(unit_id=actor.unit_id, track=found.track, code=found.code, starts_at=starts_at,
+    group = GroupSession(unit_id=unit_id, track=found.track, code=found.code, starts_at=starts_at,
                          place=place.strip(), address=(address or "").strip() or None, territory=territory,
                          latitude=latitude, longitude=longitude, created_by_id=actor.staff_id,
                          created_at=now, updated_at=now)
-    session.add(group)
-    await session.flush()
-    for family in families:
-        session.add(GroupInvitation(group_session_id=group.id, family_id=family.id, created_at=now))
-    await session.flush()
+    await group_sessions_repo.add_group_session(session, group=group, family_ids=[f.id for f in families], now=now)
     await audit.record(session, actor=actor, action="group_session.create", record_type="group_session",
                        record_id=group.id, unit_id=actor.unit_id)
     await invite(session, group=group, families=families, now=now)
@@ -144,10 +135,7 @@ async def _unit_families(session: AsyncSession, actor: Actor, family_ids: list[i
 async def invitations(session: AsyncSession, *, actor: Actor, group_session_id: int,
                       ) -> list[tuple[GroupInvitation, Family]]:
     await get(session, actor=actor, group_session_id=group_session_id)
-    rows = await session.exec(select(GroupInvitation, Family).join(Family, Family.id == GroupInvitation.family_id)
-                              .where(GroupInvitation.group_session_id == group_session_id)
-                              .order_by(Family.family_name, Family.id))
-    return list(rows.all())
+    return await group_sessions_repo.invitations_with_families(session, group_session_id=group_session_id)
 
 
 async def counts(session: AsyncSession, *, actor: Actor, group_session_id: int) -> Counts:
@@ -192,9 +180,7 @@ async def cancel(session: AsyncSession, *, actor: Actor, group_session_id: int, 
 
 async def _tell_everyone(session: AsyncSession, group: GroupSession, template: str, now: datetime) -> None:
     await session.flush()
-    rows = await session.exec(select(Family).join(GroupInvitation, GroupInvitation.family_id == Family.id)
-                              .where(GroupInvitation.group_session_id == group.id, GroupInvitation.invited))
-    families = list(rows.all())
+    families = await group_sessions_repo.invited_families(session, group_session_id=group.id)
     await announce(session, group=group, families=families, template=template, now=now)
     for family in families:  # the day-before reminder follows the new time, or goes away
         await planner.plan_family(session, family_id=family.id, now=now)
@@ -203,11 +189,11 @@ async def _tell_everyone(session: AsyncSession, group: GroupSession, template: s
 async def rsvp(session: AsyncSession, *, actor: Actor, group_session_id: int, answer: str,
                now: datetime) -> GroupSession:
     """A family's answer to its own invitation (the callback carries only the session's id)."""
-    if actor is None or actor.role is not Role.FAMILY or answer not in ("yes", "no"):
+    if actor is None or actor.role is not Role.FAMILY or actor.family_id is None or answer not in ("yes", "no"):
         raise NotAllowed("rsvp")
-    invitation = (await session.exec(select(GroupInvitation).where(
-        GroupInvitation.group_session_id == group_session_id, GroupInvitation.family_id == actor.family_id))).first()
-    group = await session.get(GroupSession, group_session_id)
+    invitation = await group_sessions_repo.get_invitation(session, group_session_id=group_session_id,
+                                                          family_id=actor.family_id)
+    group = await group_sessions_repo.get_group_session(session, group_session_id=group_session_id)
     if invitation is None or group is None:
         await audit.record(session, actor=actor, action="denied.rsvp", record_type="group_session",
                            record_id=group_session_id)
@@ -239,6 +225,7 @@ async def record(session: AsyncSession, *, actor: Actor, group_session_id: int, 
     """The Ficha de Registro Sesión Grupal-Comunitaria, and a held session in each attending family's
     trajectory (one record per family: it covers its ASL participants too)."""
     group = await get(session, actor=actor, group_session_id=group_session_id)
+    assert actor.staff_id is not None  # checked by get()
     if group.status == "cancelled":
         raise InvalidInput("cancelled")
     found = catalog_session(group.track, group.code)
@@ -261,9 +248,8 @@ async def record(session: AsyncSession, *, actor: Actor, group_session_id: int, 
     group.note_voice_file_id, group.note_voice_duration = data.note_voice_file_id, data.note_voice_duration
     group.catalog_version = catalog().version
     session.add(group)
-    existing = {r.family_id for r in (await session.exec(select(SessionRecord).where(
-        col(SessionRecord.family_id).in_(list(current)), SessionRecord.track == group.track,
-        SessionRecord.code == group.code, SessionRecord.held_on == held_on))).all()}
+    existing = await group_sessions_repo.families_with_record(session, family_ids=list(current), track=group.track,
+                                                              code=group.code, held_on=held_on)
     for family_id in sorted(attended - existing):  # recording twice does not count a session twice
         session.add(SessionRecord(family_id=family_id, unit_id=group.unit_id, track=group.track, code=group.code,
                                   catalog_version=catalog().version, held_on=held_on, outcome="done",

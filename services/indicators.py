@@ -87,7 +87,9 @@ async def import_indicators(
             unchanged += 1
             continue
         if row is None:
-            row, action = tables.Indicator(unit_id=unit_id, code=indicator.code), "indicator.create"
+            row = tables.Indicator(unit_id=unit_id, code=indicator.code, dimension=indicator.dimension,
+                                   text=indicator.text)
+            action = "indicator.create"
             created += 1
         else:
             action = "indicator.update"

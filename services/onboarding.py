@@ -123,9 +123,13 @@ async def redeem(
 async def _audit_link(session: AsyncSession, *, account: ChatAccount, invite: InviteCode) -> None:
     if invite.staff_id is not None:
         staff = await people_repo.get_staff(session, staff_id=invite.staff_id)
+        assert staff is not None  # the code's foreign key
         actor = Actor(role=Role(staff.role), unit_id=staff.unit_id, staff_id=staff.id)
     else:
+        assert invite.member_id is not None  # a code is for a staff member or a family member
         member = await people_repo.get_member(session, member_id=invite.member_id)
+        assert member is not None  # the code's foreign key
         family = await people_repo.get_family(session, family_id=member.family_id)
+        assert family is not None
         actor = Actor(role=Role.FAMILY, unit_id=family.unit_id, family_id=family.id, member_id=member.id)
     await audit.record(session, actor=actor, action="account.link", record_type="chat_account", record_id=account.id)

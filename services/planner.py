@@ -92,7 +92,8 @@ async def _family_plan(session: AsyncSession, *, unit: Unit, schedule: NudgeSche
         return tuple(_recipient(a) for a in chosen)
 
     planned: list[Planned] = []
-    staff_names = {staff.id: staff.name for staff in await people_repo.list_staff(session, unit_id=unit.id)}
+    staff_names: dict[int | None, str] = {staff.id: staff.name
+                                          for staff in await people_repo.list_staff(session, unit_id=unit.id)}
     for visit in await planner_repo.planned_visits(session, unit_id=unit.id, after=now, family_ids=family_ids):
         fact = VisitFact(visit.id, visit.family_id, visit.at, everyone(visit.family_id),
                          staff_names.get(visit.staff_id, ""))
@@ -103,9 +104,9 @@ async def _family_plan(session: AsyncSession, *, unit: Unit, schedule: NudgeSche
         chosen = [a for m, a in linked if (m.is_asl_participant if group.track == "asl" else m.is_representative)]
         if not chosen and group.track != "asl":
             chosen = [a for _m, a in linked]
-        fact = GroupFact(group.id, invitation.family_id, group.starts_at, tuple(_recipient(a) for a in chosen),
-                         session_args(group))
-        planned += group_reminders(fact, now, tz, schedule)
+        group_fact = GroupFact(group.id, invitation.family_id, group.starts_at,
+                               tuple(_recipient(a) for a in chosen), session_args(group))
+        planned += group_reminders(group_fact, now, tz, schedule)
     window_from = today - timedelta(days=schedule.commitment_overdue_days + 1)
     window_to = today + timedelta(days=schedule.horizon_days + schedule.commitment_days_before)
     for c in await planner_repo.open_commitments(session, unit_id=unit.id, deadline_from=window_from,
@@ -113,24 +114,25 @@ async def _family_plan(session: AsyncSession, *, unit: Unit, schedule: NudgeSche
         if c.responsible == "program":  # the program's own tasks go to the professional's digest
             continue
         recipients = member_or_family(c.family_id, c.responsible_member_id or c.member_id)
+        assert c.deadline is not None  # open_commitments reads dated commitments only
         planned += commitment_nudges(CommitmentFact(c.id, c.family_id, c.topic, c.deadline, c.status, recipients),
                                      now, tz, schedule)
     answers: dict[int, dict[str, str]] = defaultdict(dict)
     for row in await planner_repo.bono_answers(session, unit_id=unit.id, months=_months(today, schedule),
                                                family_ids=family_ids):
         answers[row.family_id][row.month] = row.answer
-    staff_accounts: dict[int, list[ChatAccount]] = defaultdict(list)
+    staff_accounts: dict[int | None, list[ChatAccount]] = defaultdict(list)
     for staff, account in await planner_repo.staff_accounts(session, unit_id=unit.id):
         staff_accounts[staff.id].append(account)
     for family in families:
         recipients = representative(family.id)
         if not recipients:
             continue
-        fact = BonoFact(family.id, dict(answers.get(family.id, {})), recipients, since=family.intake_date)
-        planned += bono_questions(fact, now, tz, schedule)
+        bono_fact = BonoFact(family.id, dict(answers.get(family.id, {})), recipients, since=family.intake_date)
+        planned += bono_questions(bono_fact, now, tz, schedule)
         watchers = staff_accounts.get(family.gestor_familiar_id) or staff_accounts.get(family.afi_id) or []
         accounts.update({account.id: account for account in watchers})
-        planned += bono_escalations(fact, tuple(_recipient(a) for a in watchers),
+        planned += bono_escalations(bono_fact, tuple(_recipient(a) for a in watchers),
                                     f"{family.family_name} · {family.code}", now, tz, schedule)
     return planned, scopes, accounts
 
@@ -203,7 +205,7 @@ async def plan_family(session: AsyncSession, *, family_id: int, now: datetime) -
     family = await people_repo.get_family(session, family_id=family_id)
     if family is None:
         return PlanResult()
-    unit = await people_repo.get_unit(session, unit_id=family.unit_id)
+    unit = await people_repo.require_unit(session, unit_id=family.unit_id)
     schedule = schedule_for(unit)
     planned, scopes, accounts = await _family_plan(session, unit=unit, schedule=schedule, now=now,
                                                    family_ids=[family_id])
@@ -218,6 +220,6 @@ async def plan_all(session_factory: async_sessionmaker, *, now: datetime) -> Pla
         unit_ids = [unit.id for unit in await people_repo.list_units(session)]
     for unit_id in unit_ids:
         async with session_factory() as session, session.begin():
-            unit = await people_repo.get_unit(session, unit_id=unit_id)
+            unit = await people_repo.require_unit(session, unit_id=unit_id)
             total.add(await plan_unit(session, unit=unit, now=now))
     return total

@@ -2,7 +2,6 @@
 (and refreshed every hour until sent). Names are the family's name and code, as in "Mis familias"."""
 from datetime import date, datetime, timedelta
 
-from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor
@@ -13,7 +12,6 @@ from program.trajectory import TERMINAL_STAGES
 from services import caseload
 from storage import people_repo, planner_repo
 from storage.models import Family
-from storage.records import SessionRecord, Visit
 
 MAX_LINES = 15  # per section: a digest is read on a phone; the rest is in "Mis familias"
 BONO_PROBLEMS = ("no_cobrado", "problema", "no_sabe", "todavia_no")
@@ -45,10 +43,9 @@ async def digest_content(session: AsyncSession, *, actor: Actor, unit, schedule:
     rows = await caseload.caseload(session, actor=actor, today=day)
     families = {f.id: f for f in await caseload.my_families(session, actor=actor)}
     mine = set(families)
-    visits = await session.exec(select(Visit).where(Visit.staff_id == actor.staff_id, Visit.status == "planned",
-                                                    Visit.at >= now).order_by(Visit.at))
+    visits = await planner_repo.staff_planned_visits(session, staff_id=actor.staff_id, since=now)
     today_visits = [{"time": to_local(v.at, tz).strftime("%H:%M"), "family": _label(families[v.family_id])}
-                    for v in visits.all() if to_local(v.at, tz).date() == day and v.family_id in families]
+                    for v in visits if to_local(v.at, tz).date() == day and v.family_id in families]
     overdue = [{"family": f"{r.family_name} · {r.code}", "code": r.next.code if r.next else ""}
                for r in rows if r.overdue and r.stage not in TERMINAL_STAGES]
     recent = _recent_months(day)
@@ -72,12 +69,10 @@ async def weekly_content(session: AsyncSession, *, unit, schedule: NudgeSchedule
     jefe = Actor(role=Role.JEFE, unit_id=unit.id)
     rows = await caseload.caseload(session, actor=jefe, today=today)
     statuses = await people_repo.family_status_counts(session, unit_id=unit.id)
-    sessions = (await session.exec(select(func.count()).select_from(SessionRecord).where(
-        SessionRecord.unit_id == unit.id, SessionRecord.held_on > today - timedelta(days=7)))).one()
+    sessions = await planner_repo.sessions_held_after(session, unit_id=unit.id, after=today - timedelta(days=7))
     linked = {family_id for family_id, _member, _account in await planner_repo.family_accounts(session,
                                                                                               unit_id=unit.id)}
-    active_ids = set((await session.exec(select(Family.id).where(Family.unit_id == unit.id,
-                                                                 col(Family.status) == "active"))).all())
+    active_ids = await planner_repo.active_family_ids(session, unit_id=unit.id)
     recent = _recent_months(today)
     counts = {
         "active": statuses.get("active", 0),

@@ -23,10 +23,14 @@ def use_files(*, catalog_file: str | Path | None = None, cadence_file: str | Pat
 def catalog() -> Catalog:
     if "catalog" not in _in_force:
         use_files()
-    return _in_force["catalog"]
+    found = _in_force["catalog"]
+    assert isinstance(found, Catalog)
+    return found
 
 
 def cadence() -> Cadence:
     if "cadence" not in _in_force:
         use_files()
-    return _in_force["cadence"]
+    found = _in_force["cadence"]
+    assert isinstance(found, Cadence)
+    return found

@@ -16,10 +16,15 @@ from storage.catastro import RedesActivity
 LIMITS = {"description": 1000, "responsible": 200, "indicator": 500, "resources": 500}
 
 
-def _clean(field: str, value: str | None, *, required: bool = False) -> str | None:
-    text = " ".join((value or "").split())
-    if required and not text:
+def _required(field: str, value: str | None) -> str:
+    text = _clean(field, value)
+    if text is None:
         raise InvalidInput(f"missing_{field}")
+    return text
+
+
+def _clean(field: str, value: str | None) -> str | None:
+    text = " ".join((value or "").split())
     if len(text) > LIMITS[field]:
         raise InvalidInput("too_long")
     return text or None
@@ -36,8 +41,8 @@ async def add_activity(session: AsyncSession, *, actor: Actor, description: str,
                        indicator: str | None = None, resources: str | None = None, on: date | None = None,
                        now: datetime) -> RedesActivity:
     unit_id = await may_edit(session, actor=actor)
-    activity = RedesActivity(unit_id=unit_id, description=_clean("description", description, required=True),
-                             responsible=_clean("responsible", responsible, required=True),
+    activity = RedesActivity(unit_id=unit_id, description=_required("description", description),
+                             responsible=_required("responsible", responsible),
                              indicator=_clean("indicator", indicator), resources=_clean("resources", resources),
                              on=on, created_at=now)
     await catastro_repo.add(session, activity)

@@ -120,9 +120,8 @@ def check_draft(draft: SessionDraft, ctx: DraftContext) -> None:
     _check_products(draft.products_done, ctx.session)
     if draft.participant_member_id is not None and draft.participant_member_id not in ctx.members:
         raise InvalidInput("unknown_member")
-    if draft.next_visit_at is not None:
-        if draft.next_visit_at.tzinfo is None or draft.next_visit_at <= ctx.now:
-            raise InvalidInput("next_visit_in_past")
+    if draft.next_visit_at is not None and (draft.next_visit_at.tzinfo is None or draft.next_visit_at <= ctx.now):
+        raise InvalidInput("next_visit_in_past")
     if draft.note_voice_file_id is not None and len(draft.note_voice_file_id) > VOICE_ID_MAX:
         raise InvalidInput("bad_voice_note")
     if draft.outcome == Outcome.DONE:
@@ -138,6 +137,8 @@ def _check_products(done: list[int], session: Session) -> None:
 
 def _check_held_session(draft: SessionDraft, ctx: DraftContext) -> None:
     session = ctx.session
+    held_on = draft.held_on
+    assert held_on is not None  # check_draft refused a missing date first
     if draft.bono is not None:
         if not session.has("bono_followup"):
             raise InvalidInput("bono_not_in_session")
@@ -157,7 +158,7 @@ def _check_held_session(draft: SessionDraft, ctx: DraftContext) -> None:
             raise InvalidInput("too_many_asl")
         if any(member_id not in ctx.members for member_id in draft.asl_participants):
             raise InvalidInput("unknown_member")
-        if not all(is_adult(ctx.members[m].birth_date, draft.held_on) for m in draft.asl_participants):
+        if not all(is_adult(ctx.members[m].birth_date, held_on) for m in draft.asl_participants):
             raise InvalidInput("asl_not_adult")
     for row in draft.plan_rows:
         _check_plan_row(row, draft, ctx)

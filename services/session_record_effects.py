@@ -32,6 +32,7 @@ async def save_bono(session: AsyncSession, *, actor: Actor, family: Family, reco
     session or from the family) replaces it, and every answer stays as an event."""
     if draft.bono is None or not catalog_session.has("bono_followup"):
         return
+    assert draft.held_on is not None  # checked before saving
     month = draft.held_on.strftime("%Y-%m")
     note = (draft.bono_note or "").strip() or None
     followup = await records_repo.get_bono_followup(session, family_id=family.id, month=month)

@@ -47,7 +47,7 @@ async def record_session(session: AsyncSession, *, actor: Actor, draft: SessionD
     family = await editable_family(session, actor=actor, family_id=draft.family_id, action="session.record")
     catalog_session = await recordable_session(session, actor=actor, family=family, track=draft.track,
                                                code=draft.code)
-    unit = await people_repo.get_unit(session, unit_id=family.unit_id)
+    unit = await people_repo.require_unit(session, unit_id=family.unit_id)
     held = draft.outcome == Outcome.DONE
     members = {member.id: member for member in await people_repo.list_members(session, family_id=family.id)}
     commitments = ({c.id: c for c in await records_repo.list_commitments(session, family_id=family.id)}
@@ -79,6 +79,7 @@ async def record_session(session: AsyncSession, *, actor: Actor, draft: SessionD
 def _record(draft: SessionDraft, family: Family, catalog_session: Session, actor: Actor,
             now: datetime) -> SessionRecord:
     closing = draft.outcome in (Outcome.DECLINED, Outcome.ABANDONED)
+    assert draft.held_on is not None and actor.staff_id is not None  # checked: a dated draft, by a professional
     return SessionRecord(
         family_id=family.id, unit_id=family.unit_id, track=catalog_session.track, code=catalog_session.code,
         catalog_version=catalog().version, held_on=draft.held_on, outcome=str(draft.outcome),
@@ -122,14 +123,17 @@ async def _visits(session: AsyncSession, *, actor: Actor, family: Family, record
     and a new date replaces whatever was planned before. A rescheduled visit uses the next-visit
     moment when the dialog asked for one (it has the time), else the new date at 09:00."""
     closing = draft.outcome in (Outcome.DECLINED, Outcome.ABANDONED)
+    held_on = draft.held_on
+    assert held_on is not None  # checked before saving
     new_at = None
     if draft.outcome == Outcome.RESCHEDULED:
+        assert draft.rescheduled_to is not None  # checked before saving
         new_at = draft.next_visit_at or datetime.combine(draft.rescheduled_to, RESCHEDULED_VISIT_TIME,
                                                          tzinfo=ZoneInfo(tz_name))
     elif not closing:
         new_at = draft.next_visit_at
     for visit in await records_repo.planned_visits(session, family_id=family.id):
-        reported = to_local(visit.at, tz_name).date() <= draft.held_on
+        reported = to_local(visit.at, tz_name).date() <= held_on
         if not (closing or reported or new_at is not None):
             continue
         visit.status = "done" if reported and draft.outcome == Outcome.DONE else "cancelled"

@@ -156,7 +156,7 @@ async def record_form(session: AsyncSession, *, actor: Actor, family_id: int, tr
     family = await editable_family(session, actor=actor, family_id=family_id, action="session.form")
     found = await recordable_session(session, actor=actor, family=family, track=track, code=code)
     members = list(await people_repo.list_members(session, family_id=family.id))
-    names = {member.id: member_name(member) for member in members}
+    names: dict[int | None, str] = {member.id: member_name(member) for member in members}
     commitments = [
         CommitmentView(commitment_id=c.id, plan=c.plan, dimension=c.dimension, topic=c.topic, action=c.action,
                        responsible=c.responsible, member_name=names.get(c.responsible_member_id),

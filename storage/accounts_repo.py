@@ -1,8 +1,9 @@
 """Chat accounts, invitation codes and wrong-code attempts."""
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ChatAccount, CodeAttempt, Family, InviteCode, Member, Staff, Unit
@@ -18,7 +19,7 @@ async def account_with_links(
 ) -> tuple[ChatAccount, Staff | None, Member | None, Family | None, Unit | None] | None:
     """The account and whoever it is linked to, in one query (it runs on every update)."""
     query = (
-        select(ChatAccount, Staff, Member, Family, Unit)
+        select(ChatAccount, Staff, Member, Family, Unit)  # type: ignore[call-overload]  # typed up to 4 entities
         .outerjoin(Staff, ChatAccount.staff_id == Staff.id)
         .outerjoin(Member, ChatAccount.member_id == Member.id)
         .outerjoin(Family, Member.family_id == Family.id)
@@ -50,10 +51,23 @@ async def recent_attempts(session: AsyncSession, *, telegram_user_id: int, since
     query = (
         select(CodeAttempt.at)
         .where(CodeAttempt.telegram_user_id == telegram_user_id, CodeAttempt.at >= since)
-        .order_by(CodeAttempt.at)
+        .order_by(col(CodeAttempt.at))
     )
     return list((await session.exec(query)).all())
 
 
-async def count_accounts(session: AsyncSession) -> int:
-    return (await session.exec(select(func.count()).select_from(ChatAccount))).one()
+async def accounts_by_id(session: AsyncSession, *, account_ids: Iterable[int]) -> dict[int, ChatAccount]:
+    ids = set(account_ids)
+    if not ids:
+        return {}
+    found = await session.exec(select(ChatAccount).where(col(ChatAccount.id).in_(ids)))
+    return {account.id: account for account in found.all()}
+
+
+async def mark_blocked(session: AsyncSession, *, account_id: int, at: datetime) -> None:
+    """The person blocked the bot (Telegram said so when sending): nothing more is sent to this chat."""
+    account = await session.get(ChatAccount, account_id)
+    if account is not None and account.blocked_at is None:
+        account.blocked_at = at
+        session.add(account)
+        await session.flush()

@@ -11,7 +11,7 @@ from storage.types import created_at_field
 class CatastroEntry(SQLModel, table=True):
     __tablename__ = "catastro_entry"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     unit_id: int = Field(foreign_key="unit.id", index=True)
     name: str = Field(max_length=200)
     contact_person: str | None = Field(default=None, max_length=120)
@@ -35,7 +35,7 @@ class RedesActivity(SQLModel, table=True):
 
     __tablename__ = "redes_activity"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     unit_id: int = Field(foreign_key="unit.id", index=True)
     description: str = Field(sa_type=Text)
     responsible: str = Field(max_length=200)

@@ -24,7 +24,7 @@ async def list_entries(session: AsyncSession, *, unit_id: int, active_only: bool
     query = select(CatastroEntry).where(CatastroEntry.unit_id == unit_id)
     if active_only:
         query = query.where(col(CatastroEntry.active).is_(True))
-    return (await session.exec(query.order_by(CatastroEntry.name, CatastroEntry.id))).all()
+    return (await session.exec(query.order_by(col(CatastroEntry.name), col(CatastroEntry.id)))).all()
 
 
 async def get_activity(session: AsyncSession, *, activity_id: int) -> RedesActivity | None:
@@ -34,7 +34,7 @@ async def get_activity(session: AsyncSession, *, activity_id: int) -> RedesActiv
 async def list_activities(session: AsyncSession, *, unit_id: int) -> Sequence[RedesActivity]:
     """By date (undated last), then in the order they were written."""
     query = select(RedesActivity).where(RedesActivity.unit_id == unit_id)
-    query = query.order_by(col(RedesActivity.on).is_(None), RedesActivity.on, RedesActivity.id)
+    query = query.order_by(col(RedesActivity.on).is_(None), col(RedesActivity.on), col(RedesActivity.id))
     return (await session.exec(query)).all()
 
 

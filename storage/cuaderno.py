@@ -18,7 +18,7 @@ class CuadernoEntry(SQLModel, table=True):
     # Browsing: a family's entries of one dimension, newest first.
     __table_args__ = (Index("ix_cuaderno_family_dimension_created", "family_id", "dimension", "created_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     family_id: int = Field(foreign_key="family.id", index=True)
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)  # who wrote it
     dimension: str | None = Field(default=None, max_length=20)  # None: a note for no dimension in particular

@@ -1,16 +1,18 @@
 """Rows of dialog state: one per storage key, with the state name and its data as JSON."""
 import json
 from datetime import date, datetime
+from types import EllipsisType
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import FsmRecord
 from storage.types import utc_now
 
-TABLE = FsmRecord.__table__
+TABLE: Table = FsmRecord.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass, not declared
 EMPTY = "{}"
 
 
@@ -44,20 +46,22 @@ def loads(text: str) -> dict:
 
 async def load_state(session: AsyncSession, *, key: str) -> str | None:
     # Plain column reads, no ORM objects: a stale copy in the identity map could hide a newer write.
-    return (await session.exec(select(TABLE.c.state).where(TABLE.c.key == key))).scalar_one_or_none()
+    return (await session.exec(select(col(FsmRecord.state)).where(col(FsmRecord.key) == key))).one_or_none()
 
 
 async def load_data(session: AsyncSession, *, key: str) -> dict:
-    return loads((await session.exec(select(TABLE.c.data).where(TABLE.c.key == key))).scalar_one_or_none())
+    data = (await session.exec(select(col(FsmRecord.data)).where(col(FsmRecord.key) == key))).one_or_none()
+    return loads(data or EMPTY)
 
 
-async def save(session: AsyncSession, *, key: str, state: str | None = ..., data: dict | None = None) -> None:
+async def save(session: AsyncSession, *, key: str, state: str | None | EllipsisType = ...,
+               data: dict | None = None) -> None:
     """Write the state (when given) and/or data; an empty record is deleted to keep the table small.
 
     Upsert, not read-then-write: a second writer of the same key (another worker, an error handler
     outside the chat lock) then overwrites instead of failing on the primary key.
     """
-    values = {}
+    values: dict[str, object] = {}
     if state is not ...:
         values["state"] = state
     if data is not None:

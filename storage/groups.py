@@ -11,7 +11,7 @@ from storage.types import UtcDateTime, created_at_field, moment_field
 class GroupSession(SQLModel, table=True):
     __tablename__ = "group_session"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     unit_id: int = Field(foreign_key="unit.id", index=True)
     track: str = Field(max_length=12)  # aps | asl
     code: str = Field(max_length=8)
@@ -42,7 +42,7 @@ class GroupInvitation(SQLModel, table=True):
     __tablename__ = "group_invitation"
     __table_args__ = (UniqueConstraint("group_session_id", "family_id", name="uq_group_invitation_family"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     group_session_id: int = Field(foreign_key="group_session.id", index=True)
     family_id: int = Field(foreign_key="family.id", index=True)
     invited: bool = True  # False: came without an invitation

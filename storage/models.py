@@ -8,7 +8,7 @@ from storage.types import UtcDateTime, created_at_field, moment_field
 
 
 class Unit(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     comuna: str = Field(max_length=80)
     name: str = Field(max_length=120)
     timezone: str = Field(default="America/Santiago", max_length=40)
@@ -22,7 +22,7 @@ class Unit(SQLModel, table=True):
 
 
 class Staff(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     unit_id: int = Field(foreign_key="unit.id", index=True)
     name: str = Field(max_length=120)
     role: str = Field(max_length=20)
@@ -33,7 +33,7 @@ class Staff(SQLModel, table=True):
 class Family(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("unit_id", "code", name="uq_family_unit_code"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     unit_id: int = Field(foreign_key="unit.id", index=True)
     code: str = Field(max_length=40)
     family_name: str = Field(max_length=120)
@@ -48,11 +48,12 @@ class Family(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     family_id: int = Field(foreign_key="family.id", index=True)
     given_names: str = Field(max_length=120)
     surnames: str = Field(default="", max_length=120)
-    run: str | None = Field(default=None, max_length=12, index=True, unique=True)  # NULL allowed: migrants may have none yet
+    # NULL allowed: migrants may have none yet
+    run: str | None = Field(default=None, max_length=12, index=True, unique=True)
     relation: str = Field(default="", max_length=40)
     birth_date: date | None = None
     is_representative: bool = False
@@ -64,7 +65,7 @@ class Member(SQLModel, table=True):
 class ChatAccount(SQLModel, table=True):
     __tablename__ = "chat_account"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     telegram_user_id: int = Field(sa_type=BigInteger, unique=True, index=True)
     chat_id: int = Field(sa_type=BigInteger)
     language: str | None = Field(default=None, max_length=5)
@@ -79,7 +80,7 @@ class ChatAccount(SQLModel, table=True):
 class InviteCode(SQLModel, table=True):
     __tablename__ = "invite_code"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     code_hash: str = Field(max_length=64, unique=True, index=True)
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     member_id: int | None = Field(default=None, foreign_key="member.id")
@@ -95,7 +96,7 @@ class CodeAttempt(SQLModel, table=True):
 
     __tablename__ = "code_attempt"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     telegram_user_id: int = Field(sa_type=BigInteger, index=True)
     at: datetime = created_at_field()
 
@@ -105,7 +106,7 @@ class AuditEvent(SQLModel, table=True):
 
     __tablename__ = "audit_event"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     at: datetime = created_at_field()
     actor_type: str = Field(max_length=20)
     actor_id: int | None = None

@@ -21,7 +21,7 @@ class OutboxMessage(SQLModel, table=True):
     # The dispatcher's query: due pending rows, oldest first.
     __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     account_id: int = Field(foreign_key="chat_account.id", index=True)
     chat_id: int = Field(sa_type=BigInteger)
     kind: str = Field(max_length=30)

@@ -5,6 +5,7 @@ transaction of its own, so a crash loses at most the leases, which expire and ar
 """
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,8 +21,8 @@ PLANNED_FIELDS = ("account_id", "chat_id", "kind", "template", "args", "buttons"
 
 
 def _claimable(now: datetime):
-    pending = and_(OutboxMessage.status == PENDING, OutboxMessage.due_at <= now)
-    abandoned = and_(OutboxMessage.status == SENDING, OutboxMessage.lease_expires_at < now)  # its worker died
+    pending = and_(col(OutboxMessage.status) == PENDING, col(OutboxMessage.due_at) <= now)
+    abandoned = and_(col(OutboxMessage.status) == SENDING, col(OutboxMessage.lease_expires_at) < now)  # its worker died
     return or_(pending, abandoned)
 
 
@@ -30,9 +31,10 @@ async def claim(session: AsyncSession, *, now: datetime, owner: str, lease: time
     """Take up to `limit` due rows for `owner` until now + lease. On PostgreSQL rows another worker is
     claiming are skipped (FOR UPDATE SKIP LOCKED); the UPDATE re-checks the condition, so on SQLite too
     a row is claimed by one owner only."""
-    query = select(OutboxMessage.id).where(_claimable(now)).order_by(OutboxMessage.due_at, OutboxMessage.id)
+    query = (select(col(OutboxMessage.id)).where(_claimable(now))
+             .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id)))
     query = query.limit(limit)
-    if session.bind.dialect.name == "postgresql":
+    if _dialect(session) == "postgresql":
         query = query.with_for_update(skip_locked=True)
     ids = list((await session.exec(query)).all())
     if not ids:
@@ -48,7 +50,7 @@ async def claim(session: AsyncSession, *, now: datetime, owner: str, lease: time
     rows = await session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids),
                                                           OutboxMessage.lease_owner == owner,
                                                           OutboxMessage.status == SENDING)
-                              .order_by(OutboxMessage.due_at, OutboxMessage.id)
+                              .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
                               .execution_options(populate_existing=True))
     return list(rows.all())
 
@@ -62,8 +64,8 @@ async def finish(session: AsyncSession, *, message_id: int, owner: str, now: dat
     if error is not None:
         values["last_error"] = error[:300]
     result = await session.exec(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.lease_owner == owner,
-                                    OutboxMessage.status == SENDING).values(**values)
+        update(OutboxMessage).where(col(OutboxMessage.id) == message_id, col(OutboxMessage.lease_owner) == owner,
+                                    col(OutboxMessage.status) == SENDING).values(**values)
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)
 
@@ -77,14 +79,19 @@ async def retry_later(session: AsyncSession, *, message_id: int, owner: str, now
     if not count_attempt:
         values["attempts"] = OutboxMessage.attempts - 1
     result = await session.exec(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.lease_owner == owner,
-                                    OutboxMessage.status == SENDING).values(**values)
+        update(OutboxMessage).where(col(OutboxMessage.id) == message_id, col(OutboxMessage.lease_owner) == owner,
+                                    col(OutboxMessage.status) == SENDING).values(**values)
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)
 
 
+def _dialect(session: AsyncSession) -> str:
+    assert session.bind is not None  # every session comes from storage.engine's factory, bound to the engine
+    return session.bind.dialect.name
+
+
 def _insert(session: AsyncSession):
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return pg_insert if _dialect(session) == "postgresql" else sqlite_insert
 
 
 async def enqueue(session: AsyncSession, rows: Sequence[dict]) -> int:
@@ -106,12 +113,15 @@ PLANNED_VIEW = (OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.status
                 OutboxMessage.chat_id)
 
 
-async def existing(session: AsyncSession, *, keys: Iterable[str]) -> dict[str, object]:
+async def existing(session: AsyncSession, *, keys: Iterable[str]) -> dict[str, Any]:
     """dedupe key -> a row with the PLANNED_VIEW columns, in any status."""
     keys = list(keys)
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     for start in range(0, len(keys), CHUNK):
-        rows = await session.exec(select(*PLANNED_VIEW).where(col(OutboxMessage.dedupe_key).in_(keys[start:start + CHUNK])))
+        chunk = keys[start:start + CHUNK]
+        # sqlmodel.select is typed for up to four columns; SQLAlchemy takes any number.
+        query = select(*PLANNED_VIEW).where(col(OutboxMessage.dedupe_key).in_(chunk))  # type: ignore[call-overload]
+        rows = await session.exec(query)
         found.update({row.dedupe_key: row for row in rows.all()})
     return found
 
@@ -122,9 +132,9 @@ async def pending_planned(session: AsyncSession, *, scopes: Iterable[str]) -> li
     found: list = []
     for start in range(0, len(scopes), CHUNK):
         rows = await session.exec(select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.attempts,
-                                         OutboxMessage.due_at).where(col(OutboxMessage.scope).in_(scopes[start:start + CHUNK]),
-                                                              OutboxMessage.status == PENDING,
-                                                              OutboxMessage.source == "planner"))
+                                         OutboxMessage.due_at)
+                                  .where(col(OutboxMessage.scope).in_(scopes[start:start + CHUNK]),
+                                         OutboxMessage.status == PENDING, OutboxMessage.source == "planner"))
         found.extend(rows.all())
     return found
 
@@ -134,7 +144,7 @@ async def cancel(session: AsyncSession, *, ids: Sequence[int], now: datetime, re
     for start in range(0, len(ids), CHUNK):
         result = await session.exec(
             update(OutboxMessage).where(col(OutboxMessage.id).in_(ids[start:start + CHUNK]),
-                                        OutboxMessage.status == PENDING)
+                                        col(OutboxMessage.status) == PENDING)
             .values(status=CANCELLED, last_error=reason, updated_at=now)
             .execution_options(synchronize_session=False))
         cancelled += result.rowcount or 0
@@ -143,7 +153,8 @@ async def cancel(session: AsyncSession, *, ids: Sequence[int], now: datetime, re
 
 async def refresh_pending(session: AsyncSession, *, row, values: dict, now: datetime) -> None:
     """A pending planned row whose cause changed its moment or its words (same key): update it in place."""
-    await session.exec(update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.status == PENDING)
+    await session.exec(update(OutboxMessage)
+                       .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == PENDING)
                        .values(**values, updated_at=now).execution_options(synchronize_session=False))
 
 

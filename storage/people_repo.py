@@ -22,8 +22,16 @@ async def get_unit(session: AsyncSession, *, unit_id: int) -> Unit | None:
     return await session.get(Unit, unit_id)
 
 
+async def require_unit(session: AsyncSession, *, unit_id: int) -> Unit:
+    """The unit a stored row points to: its foreign key guarantees that it exists."""
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        raise LookupError(f"unit {unit_id} does not exist")
+    return unit
+
+
 async def list_units(session: AsyncSession) -> Sequence[Unit]:
-    return (await session.exec(select(Unit).order_by(Unit.id))).all()
+    return (await session.exec(select(Unit).order_by(col(Unit.id)))).all()
 
 
 async def get_staff(session: AsyncSession, *, staff_id: int) -> Staff | None:
@@ -37,7 +45,7 @@ async def list_staff(session: AsyncSession, *, unit_id: int) -> Sequence[Staff]:
 
 async def active_staff(session: AsyncSession, *, unit_id: int, role: str) -> Sequence[Staff]:
     query = select(Staff).where(Staff.unit_id == unit_id, Staff.role == role, col(Staff.active).is_(True))
-    return (await session.exec(query.order_by(Staff.name, Staff.id))).all()
+    return (await session.exec(query.order_by(col(Staff.name), col(Staff.id)))).all()
 
 
 async def get_family(session: AsyncSession, *, family_id: int) -> Family | None:
@@ -60,7 +68,8 @@ def _families_query(*, unit_id: int, staff_id: int | None):
     query = select(Family).where(Family.unit_id == unit_id)
     if staff_id is not None:
         query = query.where(
-            or_(Family.afi_id == staff_id, Family.gestor_socio_id == staff_id, Family.gestor_familiar_id == staff_id)
+            or_(col(Family.afi_id) == staff_id, col(Family.gestor_socio_id) == staff_id,
+                col(Family.gestor_familiar_id) == staff_id)
         )
     return query
 
@@ -70,11 +79,6 @@ async def list_families(
 ) -> Sequence[Family]:
     query = _families_query(unit_id=unit_id, staff_id=staff_id).order_by(Family.family_name, Family.id)
     return (await session.exec(query.offset(offset).limit(limit))).all()
-
-
-async def count_families(session: AsyncSession, *, unit_id: int, staff_id: int | None = None) -> int:
-    query = _families_query(unit_id=unit_id, staff_id=staff_id).subquery()
-    return (await session.exec(select(func.count()).select_from(query))).one()
 
 
 async def family_status_counts(session: AsyncSession, *, unit_id: int) -> dict[str, int]:
@@ -88,7 +92,7 @@ async def get_member(session: AsyncSession, *, member_id: int) -> Member | None:
 
 async def list_members(session: AsyncSession, *, family_id: int) -> Sequence[Member]:
     query = select(Member).where(Member.family_id == family_id).order_by(
-        col(Member.is_representative).desc(), Member.id
+        col(Member.is_representative).desc(), col(Member.id)
     )
     return (await session.exec(query)).all()
 
@@ -102,7 +106,7 @@ async def runs_in_use(session: AsyncSession, *, runs: Sequence[str]) -> set[str]
     if not runs:
         return set()
     query = select(Member.run).where(col(Member.run).in_(runs))
-    return set((await session.exec(query)).all())
+    return {run for run in (await session.exec(query)).all() if run is not None}
 
 
 # ---- what "Mis familias" shows of many families at once ----------------------------------------------
@@ -126,7 +130,7 @@ async def open_commitment_counts(session: AsyncSession, *, family_ids: Sequence[
     for chunk in _chunks(family_ids):
         query = (select(Commitment.family_id, func.count()).where(col(Commitment.family_id).in_(chunk),
                                                                   col(Commitment.status).in_(OPEN_COMMITMENT))
-                 .group_by(Commitment.family_id))
+                 .group_by(col(Commitment.family_id)))
         found.update(dict((await session.exec(query)).all()))
     return found
 
@@ -136,9 +140,8 @@ async def latest_bono_answers(session: AsyncSession, *, family_ids: Sequence[int
     found: dict[int, tuple[str, str]] = {}
     for chunk in _chunks(family_ids):
         newest = (select(BonoFollowup.family_id, func.max(BonoFollowup.month).label("month"))
-                  .where(col(BonoFollowup.family_id).in_(chunk)).group_by(BonoFollowup.family_id).subquery())
+                  .where(col(BonoFollowup.family_id).in_(chunk)).group_by(col(BonoFollowup.family_id)).subquery())
         query = select(BonoFollowup.family_id, BonoFollowup.month, BonoFollowup.answer).join(
-            newest, (BonoFollowup.family_id == newest.c.family_id) & (BonoFollowup.month == newest.c.month))
+            newest, (col(BonoFollowup.family_id) == newest.c.family_id) & (col(BonoFollowup.month) == newest.c.month))
         found.update({family_id: (month, answer) for family_id, month, answer in (await session.exec(query)).all()})
     return found
-

@@ -17,7 +17,7 @@ class SessionRecord(SQLModel, table=True):
 
     __tablename__ = "session_record"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     family_id: int = Field(foreign_key="family.id", index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     track: str = Field(max_length=12)
@@ -42,7 +42,7 @@ class SessionRecord(SQLModel, table=True):
 class Commitment(SQLModel, table=True):
     """A row of the Plan Familiar de Desarrollo or of a member's Plan Laboral."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     family_id: int = Field(foreign_key="family.id", index=True)
     plan: str = Field(default="familiar", max_length=10)  # familiar | laboral
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)  # whose Plan Laboral
@@ -69,7 +69,7 @@ class CommitmentEvent(SQLModel, table=True):
 
     __tablename__ = "commitment_event"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     commitment_id: int = Field(foreign_key="commitment.id", index=True)
     at: datetime = created_at_field()
     actor_type: str = Field(max_length=20)  # staff | member
@@ -87,7 +87,7 @@ class MatrizState(SQLModel, table=True):
     __tablename__ = "matriz_state"
     __table_args__ = (UniqueConstraint("family_id", "indicator_code", "moment", name="uq_matriz_state"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     family_id: int = Field(foreign_key="family.id", index=True)
     indicator_code: str = Field(max_length=8)
     moment: str = Field(max_length=12)  # linea_base | linea_salida
@@ -101,7 +101,7 @@ class Indicator(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("unit_id", "code", name="uq_indicator_unit_code"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     code: str = Field(max_length=8)
     dimension: str = Field(max_length=20)
@@ -112,7 +112,7 @@ class Indicator(SQLModel, table=True):
 class Visit(SQLModel, table=True):
     """A home visit: the next one planned (at most one per family), and what became of it."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     family_id: int = Field(foreign_key="family.id", index=True)
     staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
@@ -128,7 +128,7 @@ class BonoFollowup(SQLModel, table=True):
     __tablename__ = "bono_followup"
     __table_args__ = (UniqueConstraint("family_id", "month", name="uq_bono_followup_family_month"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     family_id: int = Field(foreign_key="family.id", index=True)
     month: str = Field(max_length=7)  # YYYY-MM
     answer: str = Field(max_length=20)  # cobrado | no_cobrado | no_sabe (session) · cobrado | todavia_no | problema
@@ -142,7 +142,7 @@ class BonoFollowup(SQLModel, table=True):
 class BonoFollowupEvent(SQLModel, table=True):
     __tablename__ = "bono_followup_event"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     followup_id: int = Field(foreign_key="bono_followup.id", index=True)
     at: datetime = created_at_field()
     actor_type: str = Field(max_length=20)

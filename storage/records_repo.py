@@ -2,14 +2,14 @@
 keyword-only functions that flush, never commit."""
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.models import Staff
 from storage.records import (
     BonoFollowup,
-    BonoFollowupEvent,
     Commitment,
     CommitmentEvent,
     Indicator,
@@ -33,13 +33,9 @@ async def add_all(session: AsyncSession, rows: Iterable) -> None:
 
 
 # ---- session records ---------------------------------------------------------------------------
-async def get_record(session: AsyncSession, *, record_id: int) -> SessionRecord | None:
-    return await session.get(SessionRecord, record_id)
-
-
 async def list_records(session: AsyncSession, *, family_id: int) -> Sequence[SessionRecord]:
     query = select(SessionRecord).where(SessionRecord.family_id == family_id).order_by(
-        SessionRecord.held_on, SessionRecord.id)
+        col(SessionRecord.held_on), col(SessionRecord.id))
     return (await session.exec(query)).all()
 
 
@@ -50,8 +46,9 @@ async def outcomes_by_family(
     found: dict[int, list[tuple[str, str, date, str]]] = defaultdict(list)
     ids = list(family_ids)
     for start in range(0, len(ids), CHUNK):
-        query = (select(SessionRecord.family_id, SessionRecord.track, SessionRecord.code, SessionRecord.held_on,
-                        SessionRecord.outcome)
+        # sqlmodel.select is typed for up to four columns; SQLAlchemy takes any number.
+        query = (select(SessionRecord.family_id, SessionRecord.track, SessionRecord.code,  # type: ignore[call-overload]
+                        SessionRecord.held_on, SessionRecord.outcome)
                  .where(col(SessionRecord.family_id).in_(ids[start:start + CHUNK]))
                  .order_by(SessionRecord.held_on, SessionRecord.id))
         for family_id, track, code, held_on, outcome in (await session.exec(query)).all():
@@ -68,12 +65,22 @@ async def list_commitments(session: AsyncSession, *, family_id: int, plan: str |
     query = select(Commitment).where(Commitment.family_id == family_id)
     if plan is not None:
         query = query.where(Commitment.plan == plan)
-    return (await session.exec(query.order_by(Commitment.plan, Commitment.id))).all()
+    return (await session.exec(query.order_by(col(Commitment.plan), col(Commitment.id)))).all()
+
+
+async def family_commitment_news(session: AsyncSession, *, family_id: int, actor_type: str, limit: int,
+                                 ) -> list[tuple[CommitmentEvent, Commitment]]:
+    """The latest events of a family's commitments written by one kind of actor, newest first."""
+    query = (select(CommitmentEvent, Commitment)
+             .join(Commitment, col(Commitment.id) == col(CommitmentEvent.commitment_id))
+             .where(Commitment.family_id == family_id, CommitmentEvent.actor_type == actor_type)
+             .order_by(col(CommitmentEvent.at).desc(), col(CommitmentEvent.id).desc()).limit(limit))
+    return list((await session.exec(query)).all())
 
 
 async def commitment_history(session: AsyncSession, *, commitment_id: int) -> Sequence[CommitmentEvent]:
     query = select(CommitmentEvent).where(CommitmentEvent.commitment_id == commitment_id).order_by(
-        CommitmentEvent.at, CommitmentEvent.id)
+        col(CommitmentEvent.at), col(CommitmentEvent.id))
     return (await session.exec(query)).all()
 
 
@@ -97,27 +104,26 @@ async def unit_indicators(session: AsyncSession, *, unit_id: int | None) -> Sequ
     """A unit's imported list (unit_id None: the country-wide list, if one was imported)."""
     query = select(Indicator).where(
         col(Indicator.unit_id).is_(None) if unit_id is None else Indicator.unit_id == unit_id)
-    return (await session.exec(query.order_by(Indicator.dimension, Indicator.id))).all()
+    return (await session.exec(query.order_by(col(Indicator.dimension), col(Indicator.id)))).all()
 
 
 # ---- visits ----------------------------------------------------------------------------------------
 async def planned_visits(session: AsyncSession, *, family_id: int) -> Sequence[Visit]:
-    query = select(Visit).where(Visit.family_id == family_id, Visit.status == "planned").order_by(Visit.at, Visit.id)
+    query = (select(Visit).where(Visit.family_id == family_id, Visit.status == "planned")
+             .order_by(col(Visit.at), col(Visit.id)))
     return (await session.exec(query)).all()
 
 
-async def list_visits(session: AsyncSession, *, family_id: int) -> Sequence[Visit]:
-    query = select(Visit).where(Visit.family_id == family_id).order_by(Visit.at, Visit.id)
-    return (await session.exec(query)).all()
+async def upcoming_visits(session: AsyncSession, *, family_id: int, after: datetime,
+                          ) -> list[tuple[Visit, str | None]]:
+    """A family's planned visits after that moment, the soonest first, with the professional's name."""
+    query = (select(Visit, Staff.name).join(Staff, col(Staff.id) == col(Visit.staff_id), isouter=True)
+             .where(Visit.family_id == family_id, Visit.status == "planned", col(Visit.at) > after)
+             .order_by(col(Visit.at)))
+    return list((await session.exec(query)).all())
 
 
 # ---- Bono de Protección follow-up ---------------------------------------------------------------------
 async def get_bono_followup(session: AsyncSession, *, family_id: int, month: str) -> BonoFollowup | None:
     query = select(BonoFollowup).where(BonoFollowup.family_id == family_id, BonoFollowup.month == month)
     return (await session.exec(query)).first()
-
-
-async def bono_history(session: AsyncSession, *, followup_id: int) -> Sequence[BonoFollowupEvent]:
-    query = select(BonoFollowupEvent).where(BonoFollowupEvent.followup_id == followup_id).order_by(
-        BonoFollowupEvent.at, BonoFollowupEvent.id)
-    return (await session.exec(query)).all()

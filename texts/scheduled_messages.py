@@ -35,7 +35,7 @@ def _translations(locale: str):
 def _environment(locale: str) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), extensions=["jinja2.ext.i18n"],
                       undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
-    env.install_gettext_translations(_translations(locale), newstyle=True)
+    env.install_gettext_translations(_translations(locale), newstyle=True)  # type: ignore[attr-defined]  # by ext.i18n
     return env
 
 
@@ -87,7 +87,8 @@ def _bono_alert(message: OutboxMessage, _: Gettext) -> str:
                  "preguntas. Conviene llamarla antes de que el pago caduque.").format(month=month,
                                                                                    family=args["family"])
     text = _("⚠️ Bono de Protección de {month}: la familia {family} tiene un problema para cobrarlo ({reason})."
-             ).format(month=month, family=args["family"], reason=_(BONO_REASONS.get(args.get("reason"), BONO_REASONS["otro"])))
+             ).format(month=month, family=args["family"],
+                      reason=_(BONO_REASONS.get(args.get("reason") or "otro", BONO_REASONS["otro"])))
     if args.get("has_voice"):
         text += "\n" + _("Dejó un audio con el detalle.")
     return text

@@ -101,7 +101,8 @@ async def plan_getter(dialog_manager: DialogManager, session, viewer, **_kwargs)
         items, closed = await caseload.family_plan(session, actor=viewer.actor, family_id=family_id(dialog_manager))
     except NotAllowed:
         return DENIED
-    on, lines, dimension = today(dialog_manager), [], None
+    on, dimension = today(dialog_manager), None
+    lines: list[str] = []
     for item in items:
         c = item.commitment
         if c.dimension != dimension:
@@ -128,7 +129,8 @@ async def matriz_getter(dialog_manager: DialogManager, session, viewer, **_kwarg
         rows = await caseload.family_matriz(session, actor=viewer.actor, family_id=family_id(dialog_manager))
     except NotAllowed:
         return DENIED
-    lines, dimension = [], None
+    lines: list[str] = []
+    dimension = None
     for row in rows:
         if row.dimension != dimension:
             dimension = row.dimension

@@ -43,7 +43,7 @@ async def families_getter(dialog_manager: DialogManager, session, viewer, **_kwa
         rows = []
     # The text describes the page of buttons on screen (the same slice ScrollingGroup shows).
     pages = max(1, -(-len(rows) // PAGE))
-    page = min(await dialog_manager.find("families_page").get_page(), pages - 1)
+    page = min(await scroll(dialog_manager, "families_page").get_page(), pages - 1)
     shown = rows[page * PAGE:(page + 1) * PAGE]
     return {
         "families": [(str(row.family_id), f"{_mark(row)}{row.family_name} · {row.code}") for row in rows],

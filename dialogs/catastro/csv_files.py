@@ -49,6 +49,7 @@ def decode(data: bytes) -> str:
 
 async def on_document(message: Message, _widget, manager: DialogManager) -> None:
     document = message.document
+    assert document is not None  # MessageInput(content_types=DOCUMENT)
     name = (document.file_name or "").lower()
     if not name.endswith(".csv") or (document.mime_type and document.mime_type not in CSV_TYPES):
         await explain(manager, _("Necesito un archivo .csv (en Excel: «Guardar como» → «CSV»)."))

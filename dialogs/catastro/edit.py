@@ -5,6 +5,7 @@ What is being written lives in dialog_data["draft"] (the EntryData fields), with
 "new" or "edit" and dialog_data["field"] the text field on screen, so a restart loses nothing.
 """
 from types import SimpleNamespace
+from typing import Any
 
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -101,18 +102,18 @@ async def save_field(manager: DialogManager, field: str, value) -> None:
 async def on_text(_message: Message, manager: DialogManager, value: str) -> None:
     field = manager.dialog_data.get("field", "name")
     try:
-        value = clean_text(field, value)
+        cleaned = clean_text(field, value)
     except FieldProblem:
         await explain(manager, text_problem(InputProblem("too_long", limit=TEXT_LIMITS[field], count=len(value))))
         return
     if field == "name" and not editing(manager):
         data = manager.middleware_data
-        same = [e for e in await catastro.entries(data["session"], actor=data["viewer"].actor, query=value)
-                if fold(e.name) == fold(value)]
+        same = [e for e in await catastro.entries(data["session"], actor=data["viewer"].actor, query=cleaned)
+                if fold(e.name) == fold(cleaned)]
         if same:
             await explain(manager, _(REASONS["name_taken"]))
             return
-    await save_field(manager, field, value)
+    await save_field(manager, field, cleaned)
 
 
 async def on_skip(_callback, _button, manager: DialogManager) -> None:
@@ -172,11 +173,10 @@ async def confirm_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
 
 async def on_save(_callback, _button, manager: DialogManager) -> None:
     data = manager.middleware_data
-    new = draft(manager)
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in draft(manager).items()}
     try:
         found = await catastro.add_entry(data["session"], actor=data["viewer"].actor, now=data["clock"](),
-                                         data=EntryData(**{k: tuple(v) if isinstance(v, list) else v
-                                                           for k, v in new.items()}))
+                                         data=EntryData(**values))
     except NotAllowed:
         await explain(manager, _("No puedes agregar instituciones al Catastro."))
         await manager.switch_to(C.list)

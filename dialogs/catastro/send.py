@@ -14,6 +14,7 @@ from dialogs.common.context import explain
 from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Caseload, CatastroSend as S
 from dialogs.common.widgets import T, buttons_only
+from dialogs.common.scroll import scroll
 from program.clock import format_datetime
 from services import catastro, catastro_send
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -23,7 +24,8 @@ PAGE = 8
 
 
 def family_id(manager: DialogManager) -> int:
-    return (manager.start_data or {}).get("family_id", 0)
+    start = manager.start_data if isinstance(manager.start_data, dict) else {}
+    return start.get("family_id", 0)
 
 
 async def start_sending(callback: CallbackQuery, _button, manager: DialogManager) -> None:

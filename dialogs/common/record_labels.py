@@ -33,8 +33,8 @@ def outcome_mark(outcome: str) -> str:
 
 
 def bono_label(answer: str | None) -> str:
-    return {"cobrado": _("✅ Cobrado"), "no_cobrado": _("❌ No cobrado"), "no_sabe": _("❓ No sabe")}.get(
-        answer, answer or "")
+    labels = {"cobrado": _("✅ Cobrado"), "no_cobrado": _("❌ No cobrado"), "no_sabe": _("❓ No sabe")}
+    return labels.get(answer or "", answer or "")
 
 
 def dimension_label(dimension_id: str) -> str:
@@ -45,7 +45,7 @@ def dimension_label(dimension_id: str) -> str:
 
 
 def matriz_state_label(state: str | None) -> str:
-    return {"a_trabajar": _("🔧 A trabajar"), "logrado": _("🏆 Logrado")}.get(state, "—")
+    return {"a_trabajar": _("🔧 A trabajar"), "logrado": _("🏆 Logrado")}.get(state or "", "—")
 
 
 def commitment_status_label(status: str) -> str:
@@ -89,7 +89,8 @@ def bono_line(bono: tuple[str, str] | None) -> str:
 
 def fit(lines: list[str], limit: int = 3300) -> str:
     """Telegram takes 4096 characters per message: keep whole lines and say how many were left out."""
-    kept, size = [], 0
+    kept: list[str] = []
+    size = 0
     for index, line in enumerate(lines):
         if size + len(line) + 1 > limit:
             return "\n".join(kept + [_("… y {count} líneas más").format(count=len(lines) - index)])

@@ -163,11 +163,13 @@ async def on_bad_text(message: Message, _widget, manager: DialogManager, error: 
 
 async def on_voice(message: Message, _widget, manager: DialogManager) -> None:
     voice = message.voice
+    assert voice is not None  # MessageInput(content_types=VOICE)
     await _save(manager, content_type="voice", file_id=voice.file_id, file_unique_id=voice.file_unique_id,
                 duration=voice.duration)
 
 
 async def on_photo(message: Message, _widget, manager: DialogManager) -> None:
+    assert message.photo is not None  # MessageInput(content_types=PHOTO)
     largest = message.photo[-1]  # Telegram lists the sizes smallest first
     await _save(manager, content_type="photo", file_id=largest.file_id, file_unique_id=largest.file_unique_id,
                 text=message.caption)
@@ -200,13 +202,15 @@ def add_windows() -> list[Window]:
         ),
         Window(
             T("🤝 {section}\n¿Quién es este recurso?"),
-            _select("rkind", "resource_kinds", _choice("resource_kind", RESOURCE_KINDS, lambda _kind: Cuaderno.resource_level)),
+            _select("rkind", "resource_kinds",
+                    _choice("resource_kind", RESOURCE_KINDS, lambda _kind: Cuaderno.resource_level)),
             SwitchTo(T("⬅️ Atrás"), id="back_rkind", state=Cuaderno.add_kind),
             buttons_only(), state=Cuaderno.resource_kind, getter=add_getter,
         ),
         Window(
             T("📍 {section}\n¿Dónde está este recurso?"),
-            _select("rlevel", "resource_levels", _choice("resource_level", RESOURCE_LEVELS, lambda _level: Cuaderno.add_content)),
+            _select("rlevel", "resource_levels",
+                    _choice("resource_level", RESOURCE_LEVELS, lambda _level: Cuaderno.add_content)),
             SwitchTo(T("⬅️ Atrás"), id="back_rlevel", state=Cuaderno.resource_kind),
             buttons_only(), state=Cuaderno.resource_level, getter=add_getter,
         ),

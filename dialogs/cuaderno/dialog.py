@@ -130,7 +130,8 @@ async def entry_getter(dialog_manager: DialogManager, session, viewer, **_kwargs
     lines = [f"{_kind_title(found.kind)} · {format_date(found.created_at, viewer.timezone)}",
              section_label(found.dimension)]
     if found.kind == "resource":
-        lines.append(f"{resource_kind_label(found.resource_kind)} · {resource_level_label(found.resource_level)}")
+        kind, level = resource_kind_label(found.resource_kind or ""), resource_level_label(found.resource_level or "")
+        lines.append(f"{kind} · {level}")
     if found.content_type == "voice":
         lines.append(_("🎤 Audio de {voice} s (arriba ☝️)").format(voice=found.duration or 0))
     elif found.content_type == "photo":

@@ -21,7 +21,7 @@ REASONS = (("no_se_donde", "📍 No sé dónde cobrar"), ("sin_cuenta", "💳 No
 
 def answer_label(answer: str | None) -> str:
     return {"cobrado": _("✅ Lo cobraste"), "todavia_no": _("⏳ Todavía no"), "problema": _("⚠️ Tuviste un problema"),
-            "no_cobrado": _("❌ No cobrado"), "no_sabe": _("❓ No sabían")}.get(answer, _("Aún no nos cuentas."))
+            "no_cobrado": _("❌ No cobrado"), "no_sabe": _("❓ No sabían")}.get(answer or "", _("Aún no nos cuentas."))
 
 
 def month_of(manager: DialogManager) -> str:

@@ -36,14 +36,17 @@ def _who(commitment, members) -> str:
 
 async def plan_getter(session, viewer, **_kwargs) -> dict:
     view = await family_plan.my_plan(session, actor=viewer.actor)
-    lines, dimension = [], None
+    lines: list[str] = []
+    dimension = None
     for c in view.commitments:
         if c.dimension != dimension:
             dimension = c.dimension
             lines += ([""] if lines else []) + [dimension_label(dimension)]
         deadline = f" · {format_date(c.deadline)}" if c.deadline else ""
-        lines.append(f"• {topic_text(c)[:80]} — {_who(c, view.members)}{deadline} · {commitment_status_label(c.status)}")
-    items = [(str(c.id), f"{dimension_label(c.dimension).split(' ')[0]} {topic_text(c)[:40]}") for c in view.commitments]
+        status = commitment_status_label(c.status)
+        lines.append(f"• {topic_text(c)[:80]} — {_who(c, view.members)}{deadline} · {status}")
+    items = [(str(c.id), f"{dimension_label(c.dimension).split(' ')[0]} {topic_text(c)[:40]}")
+             for c in view.commitments]
     return {"lines": "\n".join(lines[:60]), "items": items, "empty": not items, "has_items": bool(items),
             "can_add": view.can_add}
 
@@ -84,7 +87,7 @@ async def on_listen(callback: CallbackQuery, _button, manager: DialogManager) ->
     c = await family_plan.commitment(data["session"], actor=data["viewer"].actor,
                                      commitment_id=manager.dialog_data.get("commitment_id", 0))
     for file_id in (c.topic_voice_file_id, c.action_voice_file_id):
-        if file_id:
+        if file_id and callback.message is not None:
             await callback.message.answer_voice(file_id)
 
 

@@ -107,6 +107,7 @@ async def on_place(_message: Message, manager: DialogManager, text: str) -> None
 
 async def on_location(message: Message, _widget, manager: DialogManager) -> None:
     new = _new(manager)
+    assert message.location is not None  # MessageInput(content_types=LOCATION)
     new["latitude"], new["longitude"] = message.location.latitude, message.location.longitude
     await explain(manager, _("📍 Ubicación guardada. Ahora escribe el nombre del lugar y su dirección."))
 

@@ -44,7 +44,8 @@ async def record_getter(dialog_manager: DialogManager, session, viewer, **_kwarg
     group = await group_sessions.get(session, actor=viewer.actor, group_session_id=group_id)
     rows = await group_sessions.invitations(session, actor=viewer.actor, group_session_id=group_id)
     marks = {"yes": " 👍", "no": " 👎"}  # what they answered; ✅/⬜ in front is whether they came
-    invited = [(str(i.family_id), f"{f.family_name} · {f.code}{marks.get(i.rsvp, '')}") for i, f in rows if i.invited]
+    invited = [(str(i.family_id), f"{f.family_name} · {f.code}{marks.get(i.rsvp or '', '')}")
+               for i, f in rows if i.invited]
     invited_ids = {item for item, _label in invited}
     walk_ins = _rec(dialog_manager)["walk_ins"]
     others = [(str(f.id), f"{f.family_name} · {f.code}")
@@ -54,7 +55,8 @@ async def record_getter(dialog_manager: DialogManager, session, viewer, **_kwarg
     rec = _rec(dialog_manager)
     return {"invited": invited, "others": [o for o in others if o[0] not in walk_ins],
             "walk_in_names": ", ".join(label for item, label in others if item in walk_ins) or "—",
-            "products": [(str(n), p) for n, p in enumerate(found.products)], "count": len(rec["attended"]) + len(walk_ins),
+            "products": [(str(n), p) for n, p in enumerate(found.products)],
+            "count": len(rec["attended"]) + len(walk_ins),
             "done": len(rec["products"]), "total": len(found.products), "agreements": rec.get("agreements") or "—",
             "note": rec.get("note") or (voice_label(rec["voice"][1]) if rec.get("voice") else "—"),
             "code": group.code}

@@ -20,7 +20,7 @@ async def choices_getter(**_kwargs) -> dict:
 async def on_language(callback: CallbackQuery, _widget, manager: DialogManager, item_id: str) -> None:
     data = manager.middleware_data
     viewer = data["viewer"]
-    if item_id not in accounts.LANGUAGES:
+    if item_id not in accounts.LANGUAGES or callback.message is None:
         return
     await accounts.set_language(data["session"], viewer=viewer, telegram_user_id=callback.from_user.id,
                                 chat_id=callback.message.chat.id, language=item_id, now=data["clock"]())

@@ -85,7 +85,7 @@ async def save_draft(manager: DialogManager) -> None:
         await to_menu(manager)
         return
     await data["bot"].send_message(data["event_chat"].id, _("Guardado ✅ {code} · {family} · {date}").format(
-        code=draft.code, family=facts.get("family_name", ""), date=format_date(draft.held_on)))
+        code=draft.code, family=facts.get("family_name", ""), date=format_date(draft.held_on) if draft.held_on else ""))
     if draft.outcome == Outcome.DONE and "carta_compromiso" in facts.get("flags", ()):
         # The Carta de Compromiso is signed: the representative can link their phone right there, in the visit.
         await send_invitation(manager, draft.family_id, unless_linked=True)

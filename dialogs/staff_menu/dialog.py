@@ -1,4 +1,5 @@
-"""The professionals' menu: record a session, their families (dialogs/caseload/dialog.py), and (for the jefe) the unit."""
+"""The professionals' menu: record a session, their families (dialogs/caseload/dialog.py), and (for the jefe)
+the unit."""
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Start, SwitchTo

@@ -95,7 +95,12 @@ async def test_invite_sends_the_code_as_text_and_qr_and_the_code_links_the_famil
     caption = photo.params["caption"]
     code = caption.split("Código: ")[1].split()[0]
     assert "Vale una sola vez, hasta el 07-12-2026 12:00." in caption  # 14 days, Santiago time
-    assert photo.params["photo"].data.startswith(b"\x89PNG")
+    png = photo.params["photo"].data
+    assert png.startswith(b"\x89PNG")
+    # 8 px per module and a 4-module quiet zone around a full-size QR symbol (21 + 4k modules a side).
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    modules = width // 8 - 2 * 4
+    assert width == height and width % 8 == 0 and modules >= 21 and (modules - 21) % 4 == 0
     assert f"https://t.me/acompana_test_bot?start={code}" in harness.api.texts(chat_id=AFI)[-3]
     assert "Ley 21.719" in (await harness.say(FAMILY, f"/start {code}"))[-1]
     # The card says the representative opened the code (and has yet to accept the notice).

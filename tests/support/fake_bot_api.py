@@ -315,7 +315,7 @@ class FakeBotAPI:
             except asyncio.TimeoutError:
                 pass
         limit = p.get("limit") or 100
-        return [u for _, u in zip(range(limit), self._updates)]
+        return [u for _, u in zip(range(limit), self._updates, strict=False)]
 
     # ---- faults and limits ---------------------------------------------------------------
     def fail_next(self, method: str, kind: str, *, count: int = 1, retry_after: int = 1,

@@ -43,7 +43,8 @@ def test_read_from_environment_and_dotenv(monkeypatch, tmp_path):
     (tmp_path / ".env").write_text(f"BOT_TOKEN={TOKEN}\nDATABASE_URL=postgres://u@db/a\nDEFAULT_LOCALE=ht\n")
     monkeypatch.setenv("LOG_LEVEL", "debug")
     settings = load_settings()
-    assert settings.bot_token == TOKEN and settings.require_token() == TOKEN
+    assert settings.bot_token.get_secret_value() == TOKEN and settings.require_token() == TOKEN
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings.model_dump())
     assert settings.database_url == "postgresql+asyncpg://u@db/a" and not settings.is_sqlite
     assert (settings.default_locale, settings.log_level) == ("ht", "DEBUG")
 

@@ -13,7 +13,7 @@ from program.matriz import DIMENSIONS, STATES
 
 
 def state_label(state: str | None) -> str:
-    return {"a_trabajar": _("🔧 A trabajar"), "logrado": _("🏆 Logrado")}.get(state, "")
+    return {"a_trabajar": _("🔧 A trabajar"), "logrado": _("🏆 Logrado")}.get(state or "", "")
 
 
 def moment_label(manager: DialogManager) -> str:

@@ -90,7 +90,8 @@ async def _not_a_time(message: Message, _widget, manager: DialogManager) -> None
 
 
 async def _not_a_note(message: Message, _widget, manager: DialogManager) -> None:
-    await explain(manager, _("Aquí puedo guardar un texto o un audio 🙂 Escribe la nota, manda un audio o usa los botones."))
+    await explain(manager, _("Aquí puedo guardar un texto o un audio 🙂 Escribe la nota, manda un audio o usa los "
+                             "botones."))
 
 
 async def notes_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
@@ -110,6 +111,7 @@ async def on_note_text(_message, manager: DialogManager, text: str) -> None:
 
 async def on_note_voice(message: Message, _widget, manager: DialogManager) -> None:
     draft = get_draft(manager)
+    assert message.voice is not None  # MessageInput(content_types=VOICE)
     draft.note_voice_file_id, draft.note_voice_duration = message.voice.file_id, message.voice.duration
     put_draft(manager, draft)
     await go_next(manager, R.notes)

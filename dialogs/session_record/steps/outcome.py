@@ -18,7 +18,7 @@ from texts.markers import N_
 
 # The usual reasons, by id for the buttons; the draft keeps the Spanish text (the language of the
 # program's forms), which reads the same in an export whatever language the professional uses.
-REASONS = {
+REASONS: dict[str, dict[str, str]] = {
     Outcome.DECLINED: {
         "not_interested": N_("No le interesa participar"),
         "no_time": N_("No tiene tiempo por trabajo o cuidados"),

@@ -29,7 +29,7 @@ def plan_kind(manager: DialogManager) -> str:
 
 def responsible_label(row: PlanRow, members: dict[int, str]) -> str:
     if row.responsible == Responsible.MEMBER:
-        return members.get(row.member_id, _("un integrante"))
+        return members.get(row.member_id, _("un integrante")) if row.member_id is not None else _("un integrante")
     return _("el programa") if row.responsible == Responsible.PROGRAM else _("la familia")
 
 

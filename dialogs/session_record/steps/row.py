@@ -40,7 +40,8 @@ async def row_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
             "dimension": dimension_label(row.dimension) if row.dimension else "", "has_dimension": bool(row.dimension),
             "topic": row.topic, "has_topic": bool(row.topic), "resources": row.resources,
             "has_resources": bool(row.resources), "action": row.action, "has_action": bool(row.action),
-            "responsible": responsible_label(row, members), "has_responsible": bool(dialog_manager.dialog_data.get("row_chosen")),
+            "responsible": responsible_label(row, members),
+            "has_responsible": bool(dialog_manager.dialog_data.get("row_chosen")),
             "deadline": format_date(row.deadline) if row.deadline else "", "has_deadline": row.deadline is not None,
             "removable": dialog_manager.dialog_data.get("row_index") is not None,
             "resources_unknown": bool(dialog_manager.dialog_data.get("row_resources_unknown")) and not row.resources,
@@ -98,7 +99,8 @@ async def set_deadline(_event, manager: DialogManager, value) -> None:
 async def _finish_row(manager: DialogManager) -> None:
     row, index = PlanRow(**manager.dialog_data.pop("row")), manager.dialog_data.pop("row_index", None)
     draft = get_draft(manager)
-    same = next((i for i, r in enumerate(draft.plan_rows) if row.commitment_id and r.commitment_id == row.commitment_id),
+    same = next((i for i, r in enumerate(draft.plan_rows)
+                 if row.commitment_id and r.commitment_id == row.commitment_id),
                 None)
     index = index if index is not None else same
     if index is not None and index < len(draft.plan_rows):

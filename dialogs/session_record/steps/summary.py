@@ -35,7 +35,8 @@ def _done_lines(draft, form, members: dict[int, str], route) -> list[str]:
     products = list(form.session.products) if form else []
     if products:
         lines.append(_("✅ Productos: {done} de {total}").format(done=len(draft.products_done), total=len(products)))
-        lines += [f"  {'✅' if i in draft.products_done else '⏳'} {short(name, 60)}" for i, name in enumerate(products)]
+        lines += [f"  {'✅' if i in draft.products_done else '⏳'} {short(name, 60)}"
+                  for i, name in enumerate(products)]
     if R.participant in route:
         lines.append(_("👤 Participante ASL: {name}").format(name=members.get(draft.participant_member_id, "—")))
     if R.bono in route:
@@ -68,7 +69,8 @@ async def summary_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
     if draft.outcome == Outcome.DONE:
         lines += _done_lines(draft, form, members, route)
     elif draft.outcome == Outcome.NOT_FOUND:
-        lines.append(_("Carta de Aviso: {answer}").format(answer=_("la dejé") if draft.carta_aviso_left else _("no la dejé")))
+        left = _("la dejé") if draft.carta_aviso_left else _("no la dejé")
+        lines.append(_("Carta de Aviso: {answer}").format(answer=left))
     elif draft.outcome == Outcome.RESCHEDULED:
         lines.append(_("Nueva fecha: {date}").format(
             date=format_date(draft.rescheduled_to) if draft.rescheduled_to else "—"))

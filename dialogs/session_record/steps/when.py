@@ -59,7 +59,8 @@ def outcome_items() -> list[tuple[str, str]]:
 
 async def outcome_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
     draft = get_draft(dialog_manager)
-    return {"outcomes": outcome_items(), "code": draft.code, "held_on": format_date(draft.held_on) if draft.held_on else ""}
+    return {"outcomes": outcome_items(), "code": draft.code,
+            "held_on": format_date(draft.held_on) if draft.held_on else ""}
 
 
 async def on_outcome(_callback, _widget, manager: DialogManager, item_id: str) -> None:
