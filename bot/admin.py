@@ -11,12 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.admin_catastro import CatastroFileError, run_catastro
+from texts.csv_files import file_problem
 from texts.markers import N_
 from bot.settings import Settings
 from program.access import Actor
 from program.clock import UNIT_TIMEZONES
 from program.clock import format_datetime
 from program.codes import deep_link
+from program.csv_file import MAX_FILE_BYTES, BadFile, decode
 from program.nudge_schedule import NudgeScheduleError
 from program.roles import STAFF_ROLES, Role
 from services import onboarding, units
@@ -47,6 +49,8 @@ ROW_REASONS = {
     "two_representatives": N_("la familia {detail} tiene más de una persona representante"),
     "too_long": N_("el dato «{detail}» es demasiado largo"),
     "no_rows": N_("el archivo no tiene filas de integrantes"),
+    "cell_too_long": N_("una celda tiene más de {detail} caracteres"),
+    "too_many_rows": N_("el archivo tiene más de {detail} filas: divídelo en partes"),
 }
 NOT_FOUND = {
     "unit": N_("No existe la unidad {unit} (revisa los ids con «python -m bot unit-list»)."),
@@ -93,16 +97,18 @@ async def _print_code(settings: Settings, _, code: str, timezone: str, ttl: time
 
 
 def read_cohort_file(path: Path, _) -> str:
-    """UTF-8 (with or without BOM) or, as Excel saves «CSV» in Chile, Windows-1252."""
+    """A CSV file's text, decoded as program.csv_file decides (BOM, UTF-8, Windows-1252); a bad file is
+    one sentence for the admin. At most MAX_FILE_BYTES + 1 bytes are read, so a huge file costs nothing."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise AdminError(_("No pude leer el archivo {path}: {reason}").format(
             path=path, reason=error.strerror or type(error).__name__)) from None
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return decode(data)
+    except BadFile as bad:
+        raise AdminError(_("No pude importar {path}. {problem}").format(path=path, problem=file_problem(bad, _))) from None
 
 
 async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[str], str]) -> int:

@@ -18,6 +18,8 @@ ROW_REASONS = {
     "extra_cells": N_("tiene más celdas que columnas (pon entre comillas un texto con el separador, o separa "
                       "la lista con «,»)"),
     "no_rows": N_("el archivo no tiene filas de instituciones"),
+    "cell_too_long": N_("una celda tiene más de {detail} caracteres"),
+    "too_many_rows": N_("el archivo tiene más de {detail} filas: divídelo en partes"),
 }
 
 
