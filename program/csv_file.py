@@ -106,8 +106,8 @@ class _Stop(Exception):
 
 
 def read_table(text: str) -> Table:
-    """Comma, semicolon or tab separated (the header line tells which); blank rows skipped; at most
-    MAX_ROWS data rows and MAX_CELL_CHARS characters a cell, each excess reported as a row reason."""
+    """Comma, semicolon or tab separated (the header line tells which); blank rows skipped; a cell over
+    MAX_CELL_CHARS characters is a row reason, more than MAX_ROWS data rows the only reason reported."""
     text = text.lstrip("\ufeff")  # text a caller decoded itself may keep the BOM
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
     table = Table([])
@@ -120,9 +120,8 @@ def read_table(text: str) -> Table:
             cells = [strip_formula_guard(cell) for cell in cells]
             if not any(cell.strip() for cell in cells):
                 continue  # Excel leaves rows of bare separators at the end
-            if len(table.rows) >= MAX_ROWS:
-                table.errors.append(RowError(line, "too_many_rows", str(MAX_ROWS)))
-                break
+            if len(table.rows) >= MAX_ROWS:  # the file is refused as it is: no report of 10,000 rows
+                return Table(table.header, [], [RowError(line, "too_many_rows", str(MAX_ROWS))])
             if any(len(cell) > MAX_CELL_CHARS for cell in cells):
                 table.errors.append(RowError(line, "cell_too_long", str(MAX_CELL_CHARS)))
                 continue

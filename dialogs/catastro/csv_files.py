@@ -28,6 +28,7 @@ from services import catastro_csv
 from services.errors import NotAllowed, NotFound
 from texts.csv_files import file_problem
 
+REPORT_LINES = 40  # of a refused import's report, in the chat (the command line prints every line)
 CSV_TYPES = {"text/csv", "text/comma-separated-values", "application/csv", "text/plain", "application/vnd.ms-excel",
              "application/octet-stream"}
 
@@ -69,8 +70,10 @@ async def on_document(message: Message, _widget, manager: DialogManager) -> None
         await explain(manager, _("Solo el Gestor Sociocomunitario y la jefatura de la unidad editan el Catastro."))
         return
     if report.errors:
-        lines = [_("No se importó nada. Corrige estas filas y vuelve a enviar el archivo:"),
-                 *report_lines(report.errors, _)]
+        problems = report_lines(report.errors, _)
+        lines = [_("No se importó nada. Corrige estas filas y vuelve a enviar el archivo:"), *problems[:REPORT_LINES]]
+        if len(problems) > REPORT_LINES:  # a broken file must not flood the chat with messages
+            lines.append(_("… y {count} problemas más.").format(count=len(problems) - REPORT_LINES))
         await _say_all(manager, "\n".join(lines))
         return
     await explain(manager, "✅ " + import_summary(report, _))
