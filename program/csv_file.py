@@ -8,7 +8,6 @@ only. Pure: no I/O.
 import codecs
 import csv
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from program.csv_export import needs_guard
@@ -92,19 +91,6 @@ class Table:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _records(reader) -> Iterator[list[str]]:
-    """csv's own refusal (a cell over its 131,072-character limit) ends the reading with a row reason."""
-    try:
-        yield from reader
-    except csv.Error:
-        raise _Stop(RowError(reader.line_num, "cell_too_long", str(MAX_CELL_CHARS))) from None
-
-
-class _Stop(Exception):
-    def __init__(self, error: RowError):
-        self.error = error
-
-
 def read_table(text: str) -> Table:
     """Comma, semicolon or tab separated (the header line tells which); blank rows skipped; a cell over
     MAX_CELL_CHARS characters is a row reason, more than MAX_ROWS data rows the only reason reported."""
@@ -112,7 +98,7 @@ def read_table(text: str) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
     table = Table([])
     try:
-        for cells in _records(reader):
+        for cells in reader:
             line = reader.line_num
             if not table.header:
                 table.header = [column_name(name) for name in cells]
@@ -128,6 +114,6 @@ def read_table(text: str) -> Table:
             named = dict(zip(table.header, cells))
             named.update({name: "" for name in table.header[len(cells):]})
             table.rows.append((line, {k: v for k, v in named.items() if k}, cells[len(table.header):]))
-    except _Stop as stop:
-        table.errors.append(stop.error)
+    except csv.Error:  # csv's own refusal, a cell over its 131,072-character limit, ends the reading
+        table.errors.append(RowError(reader.line_num, "cell_too_long", str(MAX_CELL_CHARS)))
     return table
