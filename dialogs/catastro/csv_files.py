@@ -15,9 +15,8 @@ from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, SwitchTo
 
-from texts.catastro import import_summary, report_lines
 from dialogs.catastro.labels import area_label, need_label
-from dialogs.session_record.flow import explain, today
+from dialogs.common.context import explain, today
 from dialogs.common.states import Catastro as C
 from dialogs.common.widgets import T
 from program.catastro_csv import COLUMNS
@@ -26,6 +25,8 @@ from program.needs import needs
 from program.text_split import split_message
 from services import catastro_csv
 from services.errors import NotAllowed, NotFound
+from texts.catastro import import_summary
+from texts.csv_rows import CATASTRO_REASONS, report_lines
 from texts.csv_files import file_problem
 
 REPORT_LINES = 40  # of a refused import's report, in the chat (the command line prints every line)
@@ -70,7 +71,7 @@ async def on_document(message: Message, _widget, manager: DialogManager) -> None
         await explain(manager, _("Solo el Gestor Sociocomunitario y la jefatura de la unidad editan el Catastro."))
         return
     if report.errors:
-        problems = report_lines(report.errors, _)
+        problems = report_lines(report.errors, CATASTRO_REASONS, _)
         lines = [_("No se importó nada. Corrige estas filas y vuelve a enviar el archivo:"), *problems[:REPORT_LINES]]
         if len(problems) > REPORT_LINES:  # a broken file must not flood the chat with messages
             lines.append(_("… y {count} problemas más.").format(count=len(problems) - REPORT_LINES))
