@@ -18,6 +18,7 @@ from program.access import Actor
 from program.clock import UNIT_TIMEZONES
 from program.clock import format_datetime
 from program.codes import deep_link
+from program.csv_file import MAX_FILE_BYTES, BadFile, decode
 from program.nudge_schedule import NudgeScheduleError
 from program.roles import STAFF_ROLES, Role
 from services import onboarding, units
@@ -30,6 +31,7 @@ from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.types import utc_now
+from texts.csv_files import file_problem
 
 GET_ME_TIMEOUT_SECONDS = 5
 
@@ -78,16 +80,18 @@ async def _print_code(settings: Settings, _, code: str, timezone: str, ttl: time
 
 
 def read_cohort_file(path: Path, _) -> str:
-    """UTF-8 (with or without BOM) or, as Excel saves «CSV» in Chile, Windows-1252."""
+    """A CSV file's text, decoded as program.csv_file decides (BOM, UTF-8, Windows-1252); a bad file is
+    one sentence for the admin. At most MAX_FILE_BYTES + 1 bytes are read, so a huge file costs nothing."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise AdminError(_("No pude leer el archivo {path}: {reason}").format(
             path=path, reason=error.strerror or type(error).__name__)) from None
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return decode(data)
+    except BadFile as bad:
+        raise AdminError(_("No pude importar {path}. {problem}").format(path=path, problem=file_problem(bad, _))) from None
 
 
 Printed = tuple[int, tuple[str, str] | None]  # exit status, and (code, unit time zone) to print once committed

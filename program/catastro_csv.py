@@ -1,14 +1,14 @@
 """The Catastro as a CSV file: one row per institution or organisation, the guide's fields as columns.
 Parsing reports every bad row (the caller imports nothing then); writing gives what parsing reads back.
 Pure: no I/O."""
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from program.catastro import TEXT_LIMITS, EntryData, FieldProblem, clean_text, dimension_ids, fold, need_ids, \
     split_list
-from program.csv_rows import RowError, column_name, delimiter
+from program.csv_export import write_csv
+from program.csv_file import read_table
+from program.csv_rows import RowError
 
 # Column -> EntryData field, in the file's order.
 COLUMNS = {
@@ -50,22 +50,15 @@ def _row(row: dict, line: int) -> tuple[EntryData | None, list[RowError]]:
 
 def parse_catastro(text: str) -> tuple[list[CatastroRow], list[RowError]]:
     """Rows numbered as the file's lines (header = 1); comma, semicolon or tab separated."""
-    text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter(text))
-    header = [column_name(name) for name in (reader.fieldnames or [])]
-    missing = [column for column in COLUMNS if column not in header]
+    table = read_table(text)
+    missing = [column for column in COLUMNS if column not in table.header]
     if missing:
         return [], [RowError(1, "missing_column", ", ".join(missing))]
-    reader.fieldnames = header
     rows: list[CatastroRow] = []
-    errors: list[RowError] = []
+    errors: list[RowError] = list(table.errors)
     seen: dict[str, int] = {}
-    for raw in reader:
-        line = reader.line_num
-        extra = [cell for cell in raw.pop(None, None) or () if cell.strip()]
-        raw = {key: (value or "") for key, value in raw.items() if key}
-        if not any(value.strip() for value in raw.values()) and not extra:
-            continue  # Excel leaves rows of bare separators at the end
+    for line, raw, cells in table.rows:
+        extra = [cell for cell in cells if cell.strip()]
         data, row_errors = _row(raw, line)
         if extra:  # more cells than columns: an unquoted separator would shift or lose data
             row_errors.append(RowError(line, "extra_cells"))
@@ -84,14 +77,10 @@ def parse_catastro(text: str) -> tuple[list[CatastroRow], list[RowError]]:
 
 
 def format_catastro(entries: Iterable[EntryData]) -> str:
-    """The file a unit opens in a spreadsheet and can import again (lists separated by ";")."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=EXPORT_DELIMITER, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    """The file a unit opens in a spreadsheet and can import again (lists separated by ";"); cells that
+    would run as formulas are quoted (program.csv_export), and parse_catastro removes the quote again."""
+    rows: list[list[str]] = [list(COLUMNS)]
     for data in entries:
-        cells = []
-        for field in COLUMNS.values():
-            value = getattr(data, field)
-            cells.append("; ".join(value) if isinstance(value, tuple) else (value or ""))
-        writer.writerow(cells)
-    return out.getvalue()
+        rows.append([("; ".join(value) if isinstance(value, tuple) else (value or ""))
+                     for value in (getattr(data, field) for field in COLUMNS.values())])
+    return write_csv(rows, delimiter=EXPORT_DELIMITER)

@@ -1,11 +1,10 @@
 """Validation of a unit's cohort CSV (one row per member, grouped by family code). Pure: no I/O."""
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
 from program.clock import parse_date
-from program.csv_rows import RowError, column_name, delimiter
+from program.csv_file import read_table
+from program.csv_rows import RowError
 from program.roles import Trajectory
 from program.run import InvalidRun, normalise_run
 
@@ -89,21 +88,15 @@ def _same_name(given: str, known: str) -> bool | None:
 
 
 def parse_cohort(text: str) -> tuple[list[FamilyRows], list[RowError]]:
-    text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter(text))
-    header = [column_name(name) for name in (reader.fieldnames or [])]
-    missing = [column for column in REQUIRED if column not in header]
+    """`text` as program.csv_file.decode gives it; rows numbered as the file's lines (header = 1)."""
+    table = read_table(text)
+    missing = [column for column in REQUIRED if column not in table.header]
     if missing:
         return [], [RowError(1, "missing_column", ", ".join(missing))]
-    reader.fieldnames = header
     families: dict[str, FamilyRows] = {}
-    errors: list[RowError] = []
+    errors: list[RowError] = list(table.errors)
     seen_runs: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num  # the file's own line (blank lines and quoted line breaks counted)
-        row = {key: (value or "") for key, value in row.items() if key}
-        if not any(value.strip() for value in row.values()):
-            continue  # Excel leaves rows of bare separators at the end
+    for line, row, _extra in table.rows:
         code = row.get("codigo_familia", "").strip()
         trajectory = (row.get("trayectoria") or "aps").strip().lower().replace("+", "_").replace(" ", "_")
         if trajectory not in tuple(Trajectory):

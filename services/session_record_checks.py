@@ -13,7 +13,7 @@ from program.catalog import Session
 from program.clock import to_local
 from program.matriz import DIMENSIONS, STATES
 from program.roles import STAFF_ROLES, Role
-from program.session_draft import BonoAnswer, Outcome, Responsible, SessionDraft
+from program.session_draft import BonoAnswer, Outcome, Responsible, SessionDraft, Step
 from services import audit
 from services.errors import InvalidInput, NotAllowed
 from services.onboarding import family_scope
@@ -29,6 +29,14 @@ PLANS = ("familiar", "laboral")
 VOICE_ID_MAX = 200
 # The outcomes after which the family is out of the program (trajectory stage "cerrada"/"egresada").
 CLOSED_STATUSES = frozenset({"declined", "abandoned", "graduated"})
+# The refusal reason for each answer program.session_draft says a record cannot be saved without.
+MISSING_REASONS = {
+    Step.HELD_ON: "missing_date",
+    Step.REASON: "missing_reason",
+    Step.RESCHEDULE: "missing_new_date",
+    Step.PARTICIPANT: "missing_participant",
+    Step.BONO: "missing_bono",
+}
 
 
 def may_record(role: Role, session: Session) -> bool:
@@ -106,17 +114,16 @@ def check_draft(draft: SessionDraft, ctx: DraftContext) -> None:
     drops it, so a dialog that kept an earlier branch's answers does not block the save."""
     if draft.outcome not in tuple(Outcome):
         raise InvalidInput("unknown_outcome")
+    # One completeness rule for every path (chat, CLI, tests): the one the dialog walks its steps by.
+    missing = draft.first_missing(flags=ctx.session.flags, session_type=ctx.session.type)
+    if missing is not None:
+        raise InvalidInput(MISSING_REASONS[missing])
     if not isinstance(draft.held_on, date) or isinstance(draft.held_on, datetime):
         raise InvalidInput("missing_date")
     if draft.held_on > ctx.today:
         raise InvalidInput("date_in_future")
-    if draft.outcome in (Outcome.DECLINED, Outcome.ABANDONED) and not (draft.reason or "").strip():
-        raise InvalidInput("missing_reason")
-    if draft.outcome == Outcome.RESCHEDULED:
-        if draft.rescheduled_to is None:
-            raise InvalidInput("missing_new_date")
-        if draft.rescheduled_to < ctx.today:
-            raise InvalidInput("new_date_in_past")
+    if draft.outcome == Outcome.RESCHEDULED and draft.rescheduled_to < ctx.today:
+        raise InvalidInput("new_date_in_past")
     _check_products(draft.products_done, ctx.session)
     if draft.participant_member_id is not None and draft.participant_member_id not in ctx.members:
         raise InvalidInput("unknown_member")

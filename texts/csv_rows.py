@@ -12,6 +12,9 @@ COMMON_REASONS = {
     "missing_column": N_("faltan columnas: {detail}"),
     "missing_field": N_("falta el dato «{detail}»"),
     "too_long": N_("el dato «{detail}» es demasiado largo"),
+    # program/csv_file.py's limits, the same for every import
+    "cell_too_long": N_("una celda tiene más de {detail} caracteres"),
+    "too_many_rows": N_("el archivo tiene más de {detail} filas: divídelo en partes"),
 }
 COHORT_REASONS = COMMON_REASONS | {
     "bad_run": N_("RUN inválido (revisa el dígito verificador)"),

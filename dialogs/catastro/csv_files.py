@@ -20,14 +20,16 @@ from dialogs.common.context import explain, today
 from dialogs.common.states import Catastro as C
 from dialogs.common.widgets import T
 from program.catastro_csv import COLUMNS
+from program.csv_file import MAX_FILE_BYTES, BadFile, decode
 from program.needs import needs
 from program.text_split import split_message
 from services import catastro_csv
 from services.errors import NotAllowed, NotFound
 from texts.catastro import import_summary
 from texts.csv_rows import CATASTRO_REASONS, report_lines
+from texts.csv_files import file_problem
 
-MAX_BYTES = 2_000_000  # a few thousand rows; Telegram lets bots download up to 20 MB
+REPORT_LINES = 40  # of a refused import's report, in the chat (the command line prints every line)
 CSV_TYPES = {"text/csv", "text/comma-separated-values", "application/csv", "text/plain", "application/vnd.ms-excel",
              "application/octet-stream"}
 
@@ -39,14 +41,6 @@ async def _say_all(manager: DialogManager, text: str) -> None:
     manager.show_mode = ShowMode.SEND
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or, as Excel saves «CSV» in Chile, Windows-1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 async def on_document(message: Message, _widget, manager: DialogManager) -> None:
     document = message.document
     assert document is not None  # MessageInput(content_types=DOCUMENT)
@@ -54,24 +48,34 @@ async def on_document(message: Message, _widget, manager: DialogManager) -> None
     if not name.endswith(".csv") or (document.mime_type and document.mime_type not in CSV_TYPES):
         await explain(manager, _("Necesito un archivo .csv (en Excel: «Guardar como» → «CSV»)."))
         return
-    if (document.file_size or 0) > MAX_BYTES:
-        await explain(manager, _("El archivo es muy grande. Divídelo en partes de menos de 2 MB."))
-        return
     data = manager.middleware_data
     try:
+        # The size a client declares only spares a useless download; the limit is checked on the bytes
+        # received (program.csv_file.decode), which a modified client cannot misstate.
+        if (document.file_size or 0) > MAX_FILE_BYTES:
+            raise BadFile("too_big")
         buffer = await data["bot"].download(document)
     except (TelegramAPIError, aiohttp.ClientError, asyncio.TimeoutError):
         await explain(manager, _("No pude descargar el archivo. Envíalo de nuevo en un momento, por favor."))
         return
+    except BadFile as bad:
+        await explain(manager, file_problem(bad, _))
+        return
     try:
+        text = decode(buffer.read(MAX_FILE_BYTES + 1))
         report = await catastro_csv.import_catastro(data["session"], actor=data["viewer"].actor,
-                                                    text=decode(buffer.read()), now=data["clock"]())
+                                                    text=text, now=data["clock"]())
+    except BadFile as bad:
+        await explain(manager, file_problem(bad, _))
+        return
     except (NotAllowed, NotFound):
         await explain(manager, _("Solo el Gestor Sociocomunitario y la jefatura de la unidad editan el Catastro."))
         return
     if report.errors:
-        lines = [_("No se importó nada. Corrige estas filas y vuelve a enviar el archivo:"),
-                 *report_lines(report.errors, CATASTRO_REASONS, _)]
+        problems = report_lines(report.errors, CATASTRO_REASONS, _)
+        lines = [_("No se importó nada. Corrige estas filas y vuelve a enviar el archivo:"), *problems[:REPORT_LINES]]
+        if len(problems) > REPORT_LINES:  # a broken file must not flood the chat with messages
+            lines.append(_("… y {count} problemas más.").format(count=len(problems) - REPORT_LINES))
         await _say_all(manager, "\n".join(lines))
         return
     await explain(manager, "✅ " + import_summary(report, _))

@@ -13,12 +13,10 @@ from dialogs.common.context import today
 from dialogs.common.navigation import show_menu
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T
-from program.session_draft import Outcome, SessionDraft
+from program.session_draft import SessionDraft, Step
 from services import session_records
 from services.errors import InvalidInput, NotAllowed, NotFound
 
-PLAN_FLAGS = {"plan_familiar", "plan_laboral"}
-MATRIZ_FLAGS = {"linea_base", "linea_salida"}
 FORM_CACHE = "session_record_forms"  # per update, in middleware data: getters and handlers share one query
 
 
@@ -52,50 +50,33 @@ async def load_form(manager: DialogManager):
     return cache[key]
 
 
-def needs_participant(flags: set[str], session_type: str) -> bool:
-    return "plan_laboral" in flags and session_type == "individual"
+# The rule of which steps a session needs and which answers it cannot be saved without lives in
+# program.session_draft (the service enforces it too); the dialog only maps its step ids to windows.
+STATES = {
+    Step.FAMILY: R.family, Step.SESSION: R.session, Step.HELD_ON: R.held_on, Step.OUTCOME: R.outcome,
+    Step.PRODUCTS: R.products, Step.PARTICIPANT: R.participant, Step.BONO: R.bono, Step.PLAN: R.plan,
+    Step.MATRIZ: R.matriz_dims, Step.ASL: R.asl, Step.CARTA: R.carta, Step.RESCHEDULE: R.reschedule,
+    Step.REASON: R.reason, Step.NEXT_VISIT: R.next_date, Step.NOTES: R.notes,
+}
+
+
+def _shape(facts: dict) -> dict:
+    """What program.session_draft needs to know of the chosen session (kept in dialog_data["info"])."""
+    return {"flags": facts.get("flags", ()), "session_type": facts.get("type", "")}
 
 
 def steps(draft: SessionDraft, facts: dict) -> list[State]:
-    flags = set(facts.get("flags", ()))
-    route = [R.family, R.session, R.held_on, R.outcome]
-    if draft.outcome == Outcome.DONE:
-        route.append(R.products)
-        if needs_participant(flags, facts.get("type", "")):
-            route.append(R.participant)
-        if "bono_followup" in flags:
-            route.append(R.bono)
-        if flags & PLAN_FLAGS:
-            route.append(R.plan)
-        if flags & MATRIZ_FLAGS:
-            route.append(R.matriz_dims)
-        if "asl_choice" in flags:
-            route.append(R.asl)
-        route += [R.next_date, R.notes]
-    elif draft.outcome == Outcome.NOT_FOUND:
-        route += [R.carta, R.next_date, R.notes]
-    elif draft.outcome == Outcome.RESCHEDULED:
-        route += [R.reschedule, R.notes]
-    else:
-        route += [R.reason, R.notes]
-    return route + [R.summary]
+    return [STATES[step] for step in draft.steps(**_shape(facts))] + [R.summary]
 
 
 def first_missing(draft: SessionDraft, facts: dict) -> State | None:
     """The first step whose answer the session cannot be saved without."""
-    route = steps(draft, facts)
-    if draft.held_on is None:
-        return R.held_on
-    required = {
-        R.reason: not draft.reason,
-        R.reschedule: draft.rescheduled_to is None,
-        R.participant: draft.participant_member_id is None,
-        R.bono: not draft.bono,
-    }
-    for state in route:
-        if required.get(state):
-            return state
-    return None
+    step = draft.first_missing(**_shape(facts))
+    return STATES[step] if step is not None else None
+
+
+def for_saving(draft: SessionDraft, facts: dict) -> SessionDraft:
+    return draft.for_saving(**_shape(facts))
 
 
 async def go_next(manager: DialogManager, current: State) -> None:

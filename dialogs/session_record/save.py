@@ -1,39 +1,16 @@
 """Session record, the save: record_session in this update's transaction (the DB middleware commits), the
 service's refusals (InvalidInput reason ids) turned into kind messages on the step to fix."""
-from dataclasses import replace
-
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
 from dialogs.caseload.invite import send_invitation
 from dialogs.common.context import explain
 from dialogs.common.states import RecordSession as R
-from dialogs.session_record.flow import get_draft, info, steps, to_menu
+from dialogs.session_record.flow import for_saving, get_draft, info, to_menu
 from program.clock import format_date
-from program.session_draft import Outcome, SessionDraft
+from program.session_draft import Outcome
 from services import session_records
 from services.errors import InvalidInput, NotAllowed, NotFound
-
-
-def for_saving(draft: SessionDraft, facts: dict) -> SessionDraft:
-    """Only what the chosen outcome and session ask for: answers left from a branch the person took
-    and then changed (another outcome, a step the session does not carry) are not saved."""
-    route = steps(draft, facts)
-    done = draft.outcome == Outcome.DONE
-    return replace(
-        draft,
-        reason=draft.reason if R.reason in route else None,
-        carta_aviso_left=draft.carta_aviso_left if R.carta in route else False,
-        rescheduled_to=draft.rescheduled_to if R.reschedule in route else None,
-        participant_member_id=draft.participant_member_id if R.participant in route else None,
-        products_done=sorted(draft.products_done) if done else [],
-        bono=draft.bono if R.bono in route else None,
-        bono_note=draft.bono_note if R.bono in route else None,
-        plan_rows=list(draft.plan_rows) if R.plan in route else [],
-        matriz=dict(draft.matriz) if R.matriz_dims in route else {},
-        asl_participants=list(draft.asl_participants) if R.asl in route else [],
-        next_visit_at=draft.next_visit_at if R.next_date in route else None,
-    )
 
 
 def refusal(reason: str):
@@ -50,6 +27,8 @@ def refusal(reason: str):
         return _("Un compromiso tiene un plazo que ya pasó. Cámbialo, por favor."), R.plan
     if reason in ("too_many_asl", "asl_not_adult"):
         return _("Revisa los participantes ASL: hasta dos personas adultas."), R.asl
+    if reason == "missing_bono":
+        return _("Falta el seguimiento del cobro del Bono de Protección. Elige una respuesta, por favor."), R.bono
     if reason == "missing_participant":
         return _("Falta elegir con qué participante ASL fue la sesión."), R.participant
     if reason in ("unknown_commitment", "unknown_dimension", "missing_topic", "unknown_responsible", "unknown_plan"):

@@ -41,7 +41,8 @@ async def _afi_commitment(session_factory, clock, unit) -> None:
     actor = Actor(role=Role.AFI, unit_id=unit.unit_id, staff_id=unit.afi_id)
     row = PlanRow(dimension="salud", topic="Control sano de Pedro", resources="CESFAM", action="Pedir hora",
                   responsible="family", deadline=date(2026, 12, 10))
-    draft = SessionDraft(family_id=unit.family_ids["F-001"], code="S7", held_on=date(2026, 11, 20), plan_rows=[row])
+    draft = SessionDraft(family_id=unit.family_ids["F-001"], code="S7", held_on=date(2026, 11, 20), plan_rows=[row],
+                         bono="cobrado")
     async with session_factory() as session:
         await session_records.record_session(session, actor=actor, draft=draft, now=clock())
         await session.commit()

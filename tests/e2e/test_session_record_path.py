@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlmodel import select
 
+from services.program_data import catalog
 from storage.models import Family, Member
 from storage.records import BonoFollowup, Commitment, MatrizState, SessionRecord
 from tests.support import seed
@@ -139,8 +140,9 @@ async def test_s22_records_the_linea_de_salida_and_the_card_compares_it(harness,
     async with session_factory() as session:  # 22 months of visits, with the Línea Base at S2
         for index, code in enumerate(codes):
             matriz = {"i32": "a_trabajar", "i33": "a_trabajar"} if code == "S2" else {}
+            bono = "cobrado" if catalog().session("aps", code).has("bono_followup") else None  # required from S7
             draft = SessionDraft(family_id=family_id, code=code, held_on=start + timedelta(days=48 * index),
-                                 matriz=matriz)
+                                 matriz=matriz, bono=bono)
             await session_records.record_session(session, actor=actor, draft=draft,
                                                  now=datetime(2026, 11, 1, tzinfo=timezone.utc))
         await session.commit()

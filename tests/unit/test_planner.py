@@ -35,8 +35,8 @@ async def unit(session_factory, clock):
 
 async def _record(session_factory, unit, clock, **fields) -> None:
     actor = Actor(role=Role.AFI, unit_id=unit.unit_id, staff_id=unit.afi_id)
-    draft = SessionDraft(**({"family_id": unit.family_ids["F-001"], "code": "S7", "held_on": date(2026, 11, 23)}
-                            | fields))
+    draft = SessionDraft(**({"family_id": unit.family_ids["F-001"], "code": "S7", "held_on": date(2026, 11, 23),
+                             "bono": "cobrado"} | fields))  # S7 cannot be saved without the Bono follow-up
     async with session_factory() as session:
         await session_records.record_session(session, actor=actor, draft=draft, now=clock())
         await session.commit()
@@ -159,7 +159,9 @@ async def test_magallanes_keeps_utc_minus_3_and_a_units_quiet_hours(session_fact
     await link_family(session_factory, family_id=u.family_ids["F-001"], consent_at=clock())
     # A visit in winter (no DST in Magallanes): 2027-06-15 10:00 local is 13:00 UTC.
     clock.now = at(2027, 6, 10, 15, 0)
-    await _record(session_factory, u, clock, held_on=date(2027, 6, 10), next_visit_at=at(2027, 6, 15, 13, 0))
+    # An S5 (no Bono follow-up: an S7 would answer June's question and there would be no second ask).
+    await _record(session_factory, u, clock, code="S5", bono=None, held_on=date(2027, 6, 10),
+                  next_visit_at=at(2027, 6, 15, 13, 0))
     # The 19:00 evening reminder falls in the unit's quiet hours (from 18:00) and would move into the visit's
     # morning: dropped. The 09:00 morning one stays.
     pending = await _pending(session_factory)

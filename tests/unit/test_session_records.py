@@ -98,7 +98,10 @@ async def test_other_outcomes(db, outcome, extra, status):
     ({"code": "S9"}, "not_allowed_for_role"),
     ({"code": "S7", "bono": "maybe"}, "unknown_bono_answer"),
     ({"code": "S2", "bono": "cobrado"}, "bono_not_in_session"),
-    ({"code": "S7", "matriz": {"i32": "logrado"}}, "matriz_not_in_session"),
+    ({"code": "S7", "bono": "cobrado", "matriz": {"i32": "logrado"}}, "matriz_not_in_session"),
+    ({"code": "S8"}, "missing_bono"),  # the completeness rule of program.session_draft, on every path
+    ({"code": "S8", "bono": ""}, "missing_bono"),
+    ({"code": "S8", "outcome": "abandoned", "reason": "  "}, "missing_reason"),
     ({"code": "S2", "matriz": {"i99": "logrado"}}, "unknown_indicator"),
     ({"code": "S2", "plan_rows": [PlanRow("salud", "t", "r", "a", deadline=TODAY - timedelta(days=1))]},
      "deadline_in_past"),
@@ -165,6 +168,16 @@ async def test_asl_choice_max_two_adults_and_trajectory(db):
     flags = {m.given_names: m.is_asl_participant for m in await db.rows(Member, Member.family_id == db.f1)}
     assert flags == {"María": False, "Pedro": True, "Sofía": False}
     assert (await db.family()).trajectory == "aps_asl"
+
+
+async def test_an_individual_asl_session_is_refused_without_its_participant(db):
+    f2 = db.unit.family_ids["F-002"]  # an APS + ASL family, recorded by the jefe (nobody is assigned)
+    assert await db.fails(code="S1", track="asl", family_id=f2, actor=db.jefe) == "missing_participant"
+    assert await db.rows(SessionRecord) == []
+    jean = (await db.rows(Member, Member.family_id == f2))[0]
+    await db.save(code="S1", track="asl", family_id=f2, actor=db.jefe, participant_member_id=jean.id)
+    assert [(r.track, r.code, r.participant_member_id) for r in await db.rows(SessionRecord)] == [
+        ("asl", "S1", jean.id)]
 
 
 async def test_next_visit_replaces_the_planned_one(db):
