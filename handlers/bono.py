@@ -9,6 +9,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from dialogs.common.navigation import show_menu
 from dialogs.common.states import FamilyBono
 from handlers.button_filter import ButtonData
+from handlers.message_edits import edit_if_needed
 from program.roles import Role
 from services import bono
 from services.errors import InvalidInput, NotAllowed
@@ -38,7 +39,7 @@ async def on_answer(callback: CallbackQuery, callback_data: BonoButton, viewer: 
                               show_alert=True)
         return
     await callback.answer(_("¡Gracias! ✅"))
-    await callback.message.edit_reply_markup(reply_markup=None)  # answered: the buttons go away
+    await edit_if_needed(callback.message.edit_reply_markup(reply_markup=None))  # answered: the buttons go away
     text = (_("¡Qué bueno! Gracias por contarnos ✅") if callback_data.answer == "cobrado"
             else _("Gracias. Te preguntaremos de nuevo en unos días."))
     await callback.message.answer(text)

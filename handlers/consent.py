@@ -6,6 +6,7 @@ from aiogram_dialog import DialogManager
 
 from dialogs.common.consent_request import ConsentAnswer
 from dialogs.common.navigation import show_menu
+from handlers.message_edits import edit_if_needed
 from services import accounts
 from services.viewer import Viewer
 
@@ -17,7 +18,7 @@ async def accepted(callback: CallbackQuery, session, viewer: Viewer, clock, dial
         await show_menu(dialog_manager, viewer)
         return
     await accounts.accept_consent(session, viewer=viewer, now=clock())
-    await callback.message.edit_reply_markup(reply_markup=None)
+    await edit_if_needed(callback.message.edit_reply_markup(reply_markup=None))
     await callback.message.answer(_("¡Gracias! Ya puedes usar Acompaña. 🙌"))
     await show_menu(dialog_manager, viewer)
 

@@ -6,6 +6,7 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
 from dialogs.common.navigation import welcome_text
+from handlers.message_edits import edit_if_needed
 from program.roles import Role
 from services import accounts
 from services.nudge_settings import quiet_hours_of
@@ -46,7 +47,7 @@ async def choose(callback: CallbackQuery, callback_data: NudgesChoice, viewer: V
         await callback.answer(_("Primero necesitas un código de tu unidad."), show_alert=True)
         return
     await callback.answer(_("Listo ✅"))
-    await callback.message.edit_text(_state_text(viewer), reply_markup=_keyboard())
+    await edit_if_needed(callback.message.edit_text(_state_text(viewer), reply_markup=_keyboard()))
 
 
 async def member_changed(update: ChatMemberUpdated, viewer: Viewer, session, clock) -> None:
