@@ -18,6 +18,7 @@ from dialogs.caseload.dialog import caseload_dialog
 from dialogs.catastro.dialog import catastro_dialog
 from dialogs.catastro.send import catastro_send_dialog
 from dialogs.common.navigation import is_family_with_consent, is_staff, only_for
+from dialogs.common.unknown_buttons import answer_unknown_buttons
 from dialogs.cuaderno.dialog import cuaderno_dialog
 from dialogs.family.appointments import appointments_dialog
 from dialogs.family.bono import family_bono_dialog
@@ -74,6 +75,7 @@ def build_dispatcher(
     dispatcher.include_routers(only_for(catastro_dialog(), is_staff), only_for(catastro_send_dialog(), is_staff),
                                only_for(resources_dialog(), is_family_with_consent))
     dispatcher.include_router(fallback.build_router())
+    answer_unknown_buttons(dispatcher)
     # aiogram-dialog's stack lock nests inside the chat lock above, which already keeps workers apart;
     # in-process locks are enough for it and spare a second advisory lock per update.
     setup_dialogs(dispatcher, events_isolation=DatabaseEventIsolation())

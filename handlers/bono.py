@@ -9,6 +9,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from dialogs.common.navigation import show_menu
 from dialogs.common.states import FamilyBono
 from handlers.button_filter import ButtonData
+from handlers.message_edits import edit_if_needed
 from program.roles import Role
 from services import bono
 from services.errors import InvalidInput, NotAllowed
@@ -39,7 +40,7 @@ async def on_answer(callback: CallbackQuery, callback_data: BonoButton, viewer: 
         return
     await callback.answer(_("¡Gracias! ✅"))
     if isinstance(callback.message, Message):  # answered: the buttons go away (an old message cannot change)
-        await callback.message.edit_reply_markup(reply_markup=None)
+        await edit_if_needed(callback.message.edit_reply_markup(reply_markup=None))
     text = (_("¡Qué bueno! Gracias por contarnos ✅") if callback_data.answer == "cobrado"
             else _("Gracias. Te preguntaremos de nuevo en unos días."))
     if callback.message is not None:

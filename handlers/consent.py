@@ -6,6 +6,7 @@ from aiogram_dialog import DialogManager
 
 from dialogs.common.consent_request import ConsentAnswer
 from dialogs.common.navigation import show_menu
+from handlers.message_edits import edit_if_needed
 from services import accounts
 from services.viewer import Viewer
 
@@ -18,7 +19,7 @@ async def accepted(callback: CallbackQuery, session, viewer: Viewer, clock, dial
         return
     await accounts.accept_consent(session, viewer=viewer, now=clock())
     if isinstance(callback.message, Message):  # a message older than 48 h is inaccessible: no buttons to remove
-        await callback.message.edit_reply_markup(reply_markup=None)
+        await edit_if_needed(callback.message.edit_reply_markup(reply_markup=None))
     if callback.message is not None:
         await callback.message.answer(_("¡Gracias! Ya puedes usar Acompaña. 🙌"))
     await show_menu(dialog_manager, viewer)

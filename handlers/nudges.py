@@ -6,6 +6,7 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
 from dialogs.common.navigation import welcome_text
+from handlers.message_edits import edit_if_needed
 from program.roles import Role
 from services import accounts
 from services.nudge_settings import quiet_hours_of
@@ -47,7 +48,7 @@ async def choose(callback: CallbackQuery, callback_data: NudgesChoice, viewer: V
         return
     await callback.answer(_("Listo ✅"))
     if isinstance(callback.message, Message):  # an old (inaccessible) message cannot be edited
-        await callback.message.edit_text(_state_text(viewer), reply_markup=_keyboard())
+        await edit_if_needed(callback.message.edit_text(_state_text(viewer), reply_markup=_keyboard()))
 
 
 async def member_changed(update: ChatMemberUpdated, viewer: Viewer, session, clock) -> None:

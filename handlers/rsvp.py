@@ -5,6 +5,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.button_filter import ButtonData
+from handlers.message_edits import edit_if_needed
 from program.roles import Role
 from services import group_sessions
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -32,7 +33,7 @@ async def on_rsvp(callback: CallbackQuery, callback_data: RsvpButton, viewer: Vi
         await callback.answer(_("Gracias por avisar."))
         text = _("Gracias por avisar. Tu Gestor Sociocomunitario te contará la próxima.")
     if isinstance(callback.message, Message):  # an old (inaccessible) message keeps its buttons
-        await callback.message.edit_reply_markup(reply_markup=None)
+        await edit_if_needed(callback.message.edit_reply_markup(reply_markup=None))
     if callback.message is not None:
         await callback.message.answer(text)
 

@@ -4,7 +4,7 @@ import pytest_asyncio
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
 from tests.support.clock import FakeClock
-from tests.support.databases import create_tables, postgres_url_or_skip, reset_postgres
+from tests.support.databases import empty_postgres, postgres_with_tables, sqlite_url, sqlite_with_tables
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import BotHarness
 
@@ -18,10 +18,8 @@ def backend(request) -> str:
 async def empty_database_url(backend, tmp_path) -> str:
     """A database with no tables (for migration tests)."""
     if backend == "postgresql":
-        url = postgres_url_or_skip()
-        await reset_postgres(url)
-        return url
-    return f"sqlite+aiosqlite:///{tmp_path / 'acompana.sqlite3'}"
+        return await empty_postgres()
+    return sqlite_url(tmp_path)
 
 
 @pytest_asyncio.fixture
@@ -35,9 +33,11 @@ async def fresh_database_url(backend, empty_database_url, tmp_path):
 
 
 @pytest_asyncio.fixture
-async def database_url(empty_database_url) -> str:
-    await create_tables(empty_database_url)
-    return empty_database_url
+async def database_url(backend, tmp_path) -> str:
+    """A database of this test's own with every table of the models, empty (built once per process)."""
+    if backend == "postgresql":
+        return await postgres_with_tables()
+    return sqlite_with_tables(tmp_path)
 
 
 @pytest_asyncio.fixture

@@ -51,6 +51,7 @@ _STRING_FIELDS = frozenset(
     "animation action ip_address language_code business_connection_id message_effect_id "
     "phone_number first_name last_name address".split()
 )
+CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8, Telegram's limit for an inline button's callback_data
 _INT = re.compile(r"-?\d+\Z")
 _FLOAT = re.compile(r"-?\d+\.\d+(?:[eE][-+]?\d+)?\Z")
 _TAG = re.compile(r"<[^>]*>")
@@ -125,11 +126,22 @@ def _visible_len(text: str, parse_mode: Any) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _check_markup(markup: Any) -> None:
+    """Telegram refuses a whole message whose inline keyboard has callback data of more than 64 bytes."""
+    if not isinstance(markup, dict) or not isinstance(markup.get("inline_keyboard"), list):
+        return
+    for row in markup["inline_keyboard"]:
+        for button in row if isinstance(row, list) else ():
+            data = button.get("callback_data") if isinstance(button, dict) else None
+            if isinstance(data, str) and not 1 <= len(data.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID", "400")
+
+
 class FakeBotAPI:
     def __init__(self, *, bot_id: int = 42, first_name: str = "Acompaña",
                  username: str = "acompana_test_bot", poll_cap: float = 0.5,
                  timeout_delay: float = 90.0, file_content: bytes = b"fake file content",
-                 strict_edits: bool = False) -> None:
+                 strict_edits: bool = True) -> None:
         self.me = {"id": bot_id, "is_bot": True, "first_name": first_name, "username": username,
                    "can_join_groups": True, "can_read_all_group_messages": False,
                    "supports_inline_queries": False}
@@ -138,7 +150,9 @@ class FakeBotAPI:
         # client to really give up; tests usually use a short session timeout instead.
         self.timeout_delay = timeout_delay
         self.file_content = file_content
-        self.strict_edits = strict_edits  # True: 400 "message is not modified"/"not found" like Telegram
+        # Telegram's 400 "message is not modified" / "message to edit (delete) not found"; off only
+        # for a test that must edit messages this fake never sent.
+        self.strict_edits = strict_edits
         self._overrides: dict[str, Callable[[dict], Any] | Any] = {}
         self.webhook_url = ""
         self._runner: web.AppRunner | None = None
@@ -445,6 +459,7 @@ class FakeBotAPI:
         return web.json_response(body, status=e.status)
 
     async def _dispatch(self, lower: str, p: dict) -> Any:
+        _check_markup(p.get("reply_markup"))
         if lower in self._overrides:
             answer = self._overrides[lower]
             return answer(p) if callable(answer) else answer

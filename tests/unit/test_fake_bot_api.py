@@ -266,13 +266,57 @@ async def test_raw_json_body_lowercase_method_and_overrides(api):
 
 
 @pytest.mark.asyncio
-async def test_strict_edits(bot, api):
-    api.strict_edits = True
-    sent = await bot.send_message(USER, "igual")
-    with pytest.raises(TelegramBadRequest, match="not modified"):
-        await bot.edit_message_text("igual", chat_id=USER, message_id=sent.message_id)
-    with pytest.raises(TelegramBadRequest, match="not found"):
+async def test_strict_edits_by_default(bot, api):
+    sent = await bot.send_message(USER, "igual", reply_markup=keyboard())
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("igual", chat_id=USER, message_id=sent.message_id, reply_markup=keyboard())
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_reply_markup(chat_id=USER, message_id=sent.message_id, reply_markup=keyboard())
+    with pytest.raises(TelegramBadRequest, match="message to edit not found"):
         await bot.edit_message_text("x", chat_id=USER, message_id=1)
+    with pytest.raises(TelegramBadRequest, match="message to delete not found"):
+        await bot.delete_message(chat_id=USER, message_id=1)
+    # A real change goes through: the keyboard only, then the text (the keyboard goes with it).
+    await bot.edit_message_reply_markup(chat_id=USER, message_id=sent.message_id, reply_markup=None)
+    await bot.edit_message_text("otro", chat_id=USER, message_id=sent.message_id)
+    assert [c.fault for c in api.requests("editMessageText")] == ["400", "400", None]
+    assert api.texts(USER) == ["igual", "otro"]
+
+
+@pytest.mark.asyncio
+async def test_lenient_edits_when_asked():
+    async with FakeBotAPI(strict_edits=False) as api:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api.base_url), timeout=5)
+        async with Bot(token="42:TEST", session=session) as bot:
+            sent = await bot.send_message(USER, "igual")
+            await bot.edit_message_text("igual", chat_id=USER, message_id=sent.message_id)
+            await bot.edit_message_text("x", chat_id=USER, message_id=1)
+            assert await bot.delete_message(chat_id=USER, message_id=1)
+
+
+def data_keyboard(data: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Ok", callback_data="ok")],
+                                                 [InlineKeyboardButton(text="Largo", callback_data=data)]])
+
+
+@pytest.mark.asyncio
+async def test_callback_data_up_to_64_bytes(bot, api):
+    fits, too_long = "ñ" * 32, "ñ" * 32 + "a"  # 64 and 65 bytes of UTF-8 (32 and 33 characters)
+    sent = await bot.send_message(USER, "cabe", reply_markup=data_keyboard(fits))
+    await bot.send_photo(USER, "photo-id", caption="cabe", reply_markup=data_keyboard("x" * 64))
+    attempts = [
+        bot.send_message(USER, "no cabe", reply_markup=data_keyboard(too_long)),
+        bot.edit_message_text("no cabe", chat_id=USER, message_id=sent.message_id,
+                              reply_markup=data_keyboard(too_long)),
+        bot.edit_message_reply_markup(chat_id=USER, message_id=sent.message_id, reply_markup=data_keyboard(too_long)),
+        bot.send_photo(USER, "photo-id", reply_markup=data_keyboard(too_long)),
+        bot.send_document(USER, BufferedInputFile(b"pdf", "a.pdf"), reply_markup=data_keyboard(too_long)),
+    ]
+    for attempt in attempts:
+        with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
+            await attempt
+    assert api.stats["delivered"] == 2 and api.texts(USER) == ["cabe", "cabe"]
+    assert [c.fault for c in api.requests(chat_id=USER)] == [None, None, "400", "400", "400", "400", "400"]
 
 
 @pytest.mark.asyncio

@@ -11,7 +11,6 @@ from services import indicators, session_records
 from services.errors import InvalidInput, NotFound
 from storage.models import AuditEvent
 from storage.records import Indicator, MatrizState
-from tests.e2e.test_cli import cli
 from tests.support import seed
 
 GOOD = """code,dimension,text
@@ -97,22 +96,3 @@ async def test_matriz_states_follow_the_units_list(session_factory, unit, clock)
         await session.commit()
         assert [(s.indicator_code, s.moment) for s in (await session.exec(select(MatrizState))).all()] == [
             ("i7", "linea_base")]
-
-
-async def test_cli_indicators_import(tmp_path):
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'acompana.sqlite3'}", "BOT_TOKEN": "", "DEFAULT_LOCALE": "es"}
-    assert (await cli("unit-create", "--comuna", "Conchalí", "--name", "UIF", cwd=tmp_path, **env)).status == 0
-    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
-    good.write_text(GOOD.replace("i12;ingresos;no", "i12,ingresos,Ingreso"), encoding="utf-8")
-    bad.write_bytes(BAD.encode("cp1252"))  # as Excel saves "CSV" in Chile
-    result = await cli("indicators-import", "--unit", "1", str(good), cwd=tmp_path, **env)
-    assert (result.status, result.out.strip()) == (
-        0, "Indicadores importados: 4 nuevos, 0 actualizados, 0 sin cambios.")
-    result = await cli("indicators-import", "--unit", "1", str(bad), cwd=tmp_path, **env)
-    assert result.status == 1 and "Traceback" not in result.err
-    assert result.err.splitlines() == ["No se importó ningún indicador. Corrige estas filas y vuelve a intentar:",
-                                       "fila 3: código inválido 'x2' (ej. 'i32')",
-                                       "fila 4: dimensión desconocida 'deportes'",
-                                       "fila 5: código 'i1' repetido (ya en fila 2)"]
-    result = await cli("indicators-import", "--unit", "7", str(good), cwd=tmp_path, **env)
-    assert result.status == 1 and "No existe la unidad 7" in result.err

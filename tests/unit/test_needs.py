@@ -61,6 +61,13 @@ def test_ids_are_unique_and_carry_their_area(shipped):
         shipped.need("laboral.nada")
 
 
+def test_ids_fit_in_a_buttons_callback_data(shipped):
+    # Telegram refuses a whole keyboard when one button's callback data passes 64 bytes. The Catastro's
+    # needs picker sends "<aiogram-dialog intent id, at most 6>\x1dcatastro_needs:<need id>".
+    longest = max(len(need_id.encode()) for need_id in shipped.ids)
+    assert 6 + len("\x1dcatastro_needs:") + longest <= 64, "shorten the longest need id"
+
+
 def test_every_problem_is_reported_at_once(raw):
     broken = copy.deepcopy(raw)
     broken["areas"][0]["needs"].append({"id": "social.dental", "name": "Dental"})  # wrong área and repeated
