@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from bot.admin_access import ACCESS_COMMANDS, run_access
 from bot.admin_catastro import CatastroFileError, run_catastro
 from bot.markers import N_
 from bot.settings import Settings
@@ -52,6 +53,8 @@ NOT_FOUND = {
     "unit": N_("No existe la unidad {unit} (revisa los ids con «python -m bot unit-list»)."),
     "family": N_("No existe la familia {family} en la unidad {unit}."),
     "representative": N_("La familia {family} no tiene persona representante registrada."),
+    "staff": N_("No existe una persona activa del equipo con id {staff} (revisa «python -m bot staff-list»)."),
+    "account": N_("No existe un chat vinculado con id {account} (revisa «python -m bot accounts-list»)."),
 }
 INVALID = {
     "timezone": N_("Zona horaria desconocida «{timezone}»: usa una de {choices}."),
@@ -122,7 +125,8 @@ async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[s
             await engine.dispose()
     except NotFound as missing:
         return _error(_(NOT_FOUND.get(str(missing), N_("No encontré: {what}"))).format(
-            what=str(missing), unit=getattr(args, "unit", ""), family=getattr(args, "family", "")))
+            what=str(missing), unit=getattr(args, "unit", ""), family=getattr(args, "family", ""),
+            staff=getattr(args, "staff", ""), account=getattr(args, "account", "")))
     except InvalidInput as invalid:
         choices = ", ".join(UNIT_TIMEZONES if invalid.reason == "timezone" else STAFF_ROLES)
         message = INVALID.get(invalid.reason, N_("Dato inválido: {what}"))
@@ -206,6 +210,8 @@ async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, t
             return _error("\n".join(lines)), None
         print(_("Familias importadas: {families}. Integrantes: {members}.").format(
             families=report.families, members=report.members))
+    elif args.command in ACCESS_COMMANDS:
+        return await run_access(args, session, _, ttl)
     elif args.command == "unit-schedule":
         return await _unit_schedule(args, session, _), None
     elif args.command in ("catastro-import", "catastro-export"):

@@ -16,7 +16,8 @@ from bot.markers import N_
 from bot.settings import SettingsError, load_settings
 
 ADMIN_COMMANDS = ("unit-create", "unit-list", "unit-schedule", "staff-add", "families-import", "family-invite",
-                  "indicators-import", "catastro-import", "catastro-export")
+                  "indicators-import", "catastro-import", "catastro-export", "staff-list", "staff-deactivate",
+                  "staff-invite", "accounts-list", "account-unlink")
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
                     "«python -m bot migrate».")
 
@@ -44,6 +45,19 @@ def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
     staff.add_argument("--unit", type=int, required=True)
     staff.add_argument("--name", required=True)
     staff.add_argument("--role", required=True, help="afi, gestor_socio, gestor_familiar, jefe")
+    staff_list = commands.add_parser("staff-list", help=_("lista el equipo de la unidad (id, rol, nombre, estado)"))
+    staff_list.add_argument("--unit", type=int, required=True)
+    deactivate = commands.add_parser("staff-deactivate", help=_(
+        "desactiva a una persona del equipo: pierde el acceso y sus mensajes pendientes se cancelan"))
+    deactivate.add_argument("--staff", type=int, required=True)
+    staff_invite = commands.add_parser("staff-invite", help=_(
+        "código nuevo para una persona del equipo (anula sus códigos anteriores sin usar)"))
+    staff_invite.add_argument("--staff", type=int, required=True)
+    accounts = commands.add_parser("accounts-list", help=_("lista los chats vinculados a la unidad (id, quién, desde)"))
+    accounts.add_argument("--unit", type=int, required=True)
+    unlink = commands.add_parser("account-unlink", help=_(
+        "desvincula un chat (un teléfono perdido): recibe un solo aviso y sus mensajes pendientes se cancelan"))
+    unlink.add_argument("--account", type=int, required=True)
     cohort = commands.add_parser("families-import", help=_("importa las familias de la unidad desde CSV (todo o nada)"))
     cohort.add_argument("--unit", type=int, required=True)
     cohort.add_argument("file", type=Path)
