@@ -10,6 +10,7 @@ from aiogram_dialog.widgets.text import Format
 
 from dialogs.caseload.assign import assign_windows
 from dialogs.caseload.card import card_windows, today
+from dialogs.caseload.chats import chats_windows
 from dialogs.common.record_labels import bono_line, last_session_label, next_due_label, stage_label
 from dialogs.common.states import Caseload, StaffMenu
 from dialogs.common.widgets import T
@@ -121,5 +122,6 @@ def caseload_dialog() -> Dialog:
         ),
         *card_windows(),
         *assign_windows(),
+        *chats_windows(),
         on_start=on_start,
     )
