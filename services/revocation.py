@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor, can_manage_unit, can_unlink_family_chat, can_view_family
+from program.roles import Role
 from services import audit, onboarding
 from services.errors import InvalidInput, NotAllowed
 from services.onboarding import family_scope
@@ -85,12 +86,16 @@ async def unlink_account(session: AsyncSession, *, actor: Actor, account_id: int
 
 
 async def family_chats(session: AsyncSession, *, actor: Actor, family_id: int) -> list[LinkedChat]:
-    """The chats linked to the family's members, for its card (who uses the bot, since when)."""
+    """The chats linked to the family's members, for its card (who uses the bot, since when): a section of the
+    card, so for the family's assigned staff and the jefe/a; each opening is audited."""
     family = await people_repo.get_family(session, family_id=family_id)
-    if family is None or not can_view_family(actor, family_scope(family)):
+    is_staff = actor is not None and actor.role is not Role.FAMILY
+    if family is None or not is_staff or not can_view_family(actor, family_scope(family)):
         await audit.record(session, actor=actor, action="denied.family.chats", record_type="family",
                            record_id=family_id)
         raise NotAllowed("family")
+    await audit.record(session, actor=actor, action="family.chats.view", record_type="family", record_id=family.id,
+                       unit_id=family.unit_id)
     may = can_unlink_family_chat(actor, family_scope(family))
     return [LinkedChat(account.id, member, account.created_at, may)
             for account, member in await accounts_repo.accounts_for_family(session, family_id=family_id)]
