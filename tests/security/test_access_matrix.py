@@ -20,9 +20,9 @@ from services.cuaderno import NewEntry
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.viewer import load_viewer
 from storage import people_repo
-from storage.models import AuditEvent, ChatAccount, Family
+from storage.models import AuditEvent, ChatAccount, Family, Staff
 from storage.records import Commitment
-from tests.support import seed, updates
+from tests.support import seed
 
 # Telegram ids of the actors.
 AFI, AFI_OTHER, GESTOR_SOCIO, GESTOR_FAMILIAR, JEFE, MEMBER_A, MEMBER_B = 5001, 5003, 5004, 5005, 5002, 6001, 6002
@@ -73,7 +73,6 @@ class World:
 
 
 async def _staff(session, unit_id: int, name: str, role: str):
-    from storage.models import Staff
     return await people_repo.add(session, Staff(unit_id=unit_id, name=name, role=role))
 
 
@@ -216,3 +215,60 @@ async def test_the_access_matrix(world: World):
     assert {(c[2], c[3]) for c in results if c[0] == "afi_assigned"} == {
         ("own family", "own unit"), ("other family", "own unit"), ("own family", "other unit"),
         ("other family", "other unit")}
+
+
+def _answers(harness) -> list[str]:
+    return [c.params.get("text") for c in harness.api.requests("answerCallbackQuery")]
+
+
+async def _audits(world: World, action: str) -> list[AuditEvent]:
+    async with world.factory() as session:
+        return list((await session.exec(select(AuditEvent).where(AuditEvent.action == action))).all())
+
+
+async def test_forged_buttons_in_the_real_dispatcher(harness, world: World):
+    """A sample of the matrix as an attacker sends it: real callback data with another id in it."""
+    a, b = world.families["A"], world.families["B"]
+    # 1. Another AFI of the unit puts family A's id in a button of their own list: the basics, never the card.
+    await harness.say(AFI_OTHER, "/menu")
+    await harness.tap(AFI_OTHER, "Mis familias")
+    message_id, data = harness.find_button(AFI_OTHER, "Joseph")
+    assert data.endswith(f"family:{b.id}")
+    texts = await harness.press(AFI_OTHER, data.replace(f"family:{b.id}", f"family:{a.id}"), message_id)
+    shown = "\n".join(texts)
+    assert "La acompaña otra persona del equipo" in shown and "Pérez Soto · F-001" in shown
+    assert "12.345.678-5" not in shown and "María" not in shown and "Integrantes" not in shown
+    assert any(e.record_id == a.id for e in await _audits(world, "denied.family.view"))
+    assert any(e.record_id == a.id for e in await _audits(world, "family.basics.view"))
+
+    # 2. The same forged id from a jefe of another unit: not even the basics.
+    renca = world.families["C"].unit_id
+    async with world.factory() as session:
+        [jefe] = (await session.exec(select(Staff).where(Staff.unit_id == renca, Staff.role == "jefe"))).all()
+        session.add(ChatAccount(telegram_user_id=7100, chat_id=7100, staff_id=jefe.id, created_at=world.clock()))
+        await session.commit()
+    await harness.say(7100, "/menu")
+    await harness.tap(7100, "Mis familias")
+    message_id, data = harness.find_button(7100, "Pérez Soto")  # Renca's own F-001
+    own = world.families["C"].id
+    texts = await harness.press(7100, data.replace(f"family:{own}", f"family:{a.id}"), message_id)
+    shown = "\n".join(texts)
+    assert "Esa familia no está en tu lista" in shown and "F-001 ·" not in shown and "12.345.678-5" not in shown
+
+    # 3. The assigned AFI of A forges «Desvincular» with family B's chat: refused, B stays linked.
+    await harness.say(AFI, "/menu")
+    await harness.tap(AFI, "Mis familias")
+    await harness.tap(AFI, "Pérez Soto")
+    await harness.tap(AFI, "Chats vinculados")
+    message_id, data = harness.find_button(AFI, "Desvincular")
+    forged = data.replace(f"unlink_chat:{world.account_of['A']}", f"unlink_chat:{world.account_of['B']}")
+    assert forged != data
+    await harness.press(AFI, forged, message_id)
+    assert "Ese chat ya no está vinculado." in _answers(harness)
+    async with world.factory() as session:
+        assert (await session.get(ChatAccount, world.account_of["B"])).member_id is not None
+
+    # 4. Family A answers the invitation sent to family B.
+    texts = await harness.press(MEMBER_A, f"rsvp:{world.group_of['B']}:yes", 1)
+    assert "Esta invitación no es para tu familia." in _answers(harness) and texts == []
+    assert any(e.record_id == world.group_of["B"] for e in await _audits(world, "denied.rsvp"))

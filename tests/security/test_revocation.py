@@ -149,3 +149,40 @@ async def test_only_who_may_revokes(session_factory, clock):
         await session.commit()
     assert len(await _actions(session_factory, "denied.staff.deactivate")) == 2
     assert len(await _actions(session_factory, "denied.account.unlink")) == 3
+
+
+async def test_the_jefe_deactivates_a_professional_from_the_chat(harness, session_factory, clock):
+    unit = await seed.unit_with_families(session_factory, clock())
+    await harness.say(AFI_USER, f"/start {unit.afi_code}")
+    await harness.say(JEFE_USER, f"/start {unit.jefe_code}")
+    await harness.tap(JEFE_USER, "Mi unidad")
+    await harness.tap(JEFE_USER, "Accesos del equipo")
+    assert harness.buttons(JEFE_USER)[0] == "🚫 Desactivar: Carla Rojas — Apoyo Familiar Integral"
+    assert not any("Luis Díaz" in label for label in harness.buttons(JEFE_USER))  # never themselves
+    assert "¿Desactivar a Carla Rojas" in (await harness.tap(JEFE_USER, "Desactivar: Carla"))[-1]
+    await harness.tap(JEFE_USER, "Sí, desactivar")
+    answers = [c.params.get("text") for c in harness.api.requests("answerCallbackQuery")]
+    assert "Listo: Carla Rojas ya no tiene acceso a Acompaña." in answers
+    assert "No hay más personas activas en el equipo." in harness.last_text(JEFE_USER)
+    assert await harness.say(AFI_USER, "/menu") == [REVOKED]
+    [event] = await _actions(session_factory, "staff.deactivate")
+    assert (event.actor_id, event.record_id) == (unit.jefe_id, unit.afi_id)
+
+
+async def test_the_assigned_afi_unlinks_a_lost_phone_from_the_card(harness, session_factory, clock):
+    unit = await _linked_family(harness, session_factory, clock)
+    await harness.say(AFI_USER, f"/start {unit.afi_code}")
+    await harness.tap(AFI_USER, "Mis familias")
+    await harness.tap(AFI_USER, "Pérez Soto")
+    text = (await harness.tap(AFI_USER, "Chats vinculados"))[-1]
+    assert "• María Pérez Soto · desde el 23-11-2026" in text
+    await harness.tap(AFI_USER, "Desvincular: María")
+    await harness.tap(AFI_USER, "Sí, desvincular")
+    assert "Nadie de la familia usa Acompaña todavía." in harness.last_text(AFI_USER)
+    assert await harness.say(FAMILY_USER, "hola") == [REVOKED]
+    # The AFI's next visit to the card says so too.
+    await harness.tap(AFI_USER, "Ficha de la familia")
+    assert "❌ aún no usa Acompaña" in harness.last_text(AFI_USER)
+    [event] = await _actions(session_factory, "account.unlink")
+    assert (event.actor_type, event.actor_id) == ("staff", unit.afi_id)
+    assert len(await _actions(session_factory, "family.chats.view")) >= 1
