@@ -100,3 +100,36 @@ async def test_scheduled_sending_never_targets_a_group(harness, session_factory,
     result = await harness.delivery().tick()
     assert result.outcomes == {"sent": 1, "skipped:not_private": 1}
     assert _posted_in(harness, GROUP) == []
+
+
+async def test_the_migration_moves_chats_linked_in_a_group_to_the_private_chat(empty_database_url):
+    """Before issue 10 a code typed in a group made the group the account's chat; migration 0007 points those
+    accounts back at the person's private chat and cancels what was still queued for a group."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    from storage.engine import make_engine
+    from storage.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, empty_database_url, "0005")
+    engine = make_engine(empty_database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(
+                "INSERT INTO chat_account (telegram_user_id, chat_id, nudges_opt_out, created_at) VALUES "
+                "(5001, -1004002, false, CURRENT_TIMESTAMP), (5002, 5002, false, CURRENT_TIMESTAMP)"))
+            await connection.execute(text(
+                "INSERT INTO outbox (account_id, chat_id, kind, template, args, buttons, essential, scope, source, "
+                "due_at, timezone, quiet_hours, dedupe_key, status, attempts, created_at, updated_at) "
+                "SELECT id, chat_id, 'alert', 'x', '{}', '[]', false, '', 'event', CURRENT_TIMESTAMP, 'UTC', "
+                "'21:00-09:00', 'k' || id, 'pending', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM chat_account"))
+        await asyncio.to_thread(upgrade, empty_database_url, "0007")
+        async with engine.connect() as connection:
+            chats = (await connection.execute(text(
+                "SELECT telegram_user_id, chat_id FROM chat_account ORDER BY telegram_user_id"))).all()
+            outbox = (await connection.execute(text("SELECT chat_id, status FROM outbox ORDER BY id"))).all()
+    finally:
+        await engine.dispose()
+    assert [tuple(row) for row in chats] == [(5001, 5001), (5002, 5002)]
+    assert [tuple(row) for row in outbox] == [(-1004002, "cancelled"), (5002, "pending")]

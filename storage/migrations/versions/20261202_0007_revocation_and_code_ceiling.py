@@ -24,6 +24,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_code_attempt_unit_id'), ['unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_code_attempt_at'), ['at'], unique=False)
 
+    # A code redeemed in a group (possible before issue 10) made the group the account's chat: scheduled
+    # messages go to the person's own private chat instead, whose id is their user id.
+    op.execute(sa.text("UPDATE chat_account SET chat_id = telegram_user_id WHERE chat_id <> telegram_user_id"))
+    op.execute(sa.text("UPDATE outbox SET status = 'cancelled', last_error = 'not_private' "
+                       "WHERE status = 'pending' AND chat_id <= 0"))
+
 
 def downgrade() -> None:
     with op.batch_alter_table('code_attempt', schema=None) as batch_op:
