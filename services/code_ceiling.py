@@ -29,7 +29,7 @@ async def paused_until(session: AsyncSession, *, unit_id: int | None, now: datet
 async def record_wrong(session: AsyncSession, *, telegram_user_id: int, unit_id: int | None, now: datetime,
                        ceiling: int) -> None:
     """Count a wrong code for the person and its scope; if it is the one that reaches the ceiling, warn."""
-    await accounts_repo.add_attempt_in_unit(session, telegram_user_id=telegram_user_id, unit_id=unit_id, at=now)
+    await accounts_repo.add_attempt(session, telegram_user_id=telegram_user_id, unit_id=unit_id, at=now)
     until = await paused_until(session, unit_id=unit_id, now=now, ceiling=ceiling)
     if until is None:
         return

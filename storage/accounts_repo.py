@@ -41,8 +41,9 @@ async def find_code(session: AsyncSession, *, code_hash: str) -> InviteCode | No
     return (await session.exec(query)).first()
 
 
-async def add_attempt(session: AsyncSession, *, telegram_user_id: int, at: datetime) -> None:
-    session.add(CodeAttempt(telegram_user_id=telegram_user_id, at=at))
+async def add_attempt(session: AsyncSession, *, telegram_user_id: int, at: datetime, unit_id: int | None = None) -> None:
+    """A wrong code: per person (the lockout) and per unit of the code, None when it matched none (the ceiling)."""
+    session.add(CodeAttempt(telegram_user_id=telegram_user_id, unit_id=unit_id, at=at))
     await session.flush()
 
 
@@ -95,12 +96,6 @@ async def unused_codes(session: AsyncSession, *, staff_id: int | None = None, me
     else:
         return []
     return list((await session.exec(query)).all())
-
-
-async def add_attempt_in_unit(session: AsyncSession, *, telegram_user_id: int, unit_id: int | None,
-                              at: datetime) -> None:
-    session.add(CodeAttempt(telegram_user_id=telegram_user_id, unit_id=unit_id, at=at))
-    await session.flush()
 
 
 async def newest_attempts_in_scope(session: AsyncSession, *, unit_id: int | None, since: datetime,
