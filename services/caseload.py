@@ -287,5 +287,5 @@ async def family_basics(session: AsyncSession, *, actor: Actor, family_id: int, 
         raise NotAllowed("family")
     await audit_read(session, actor=actor, family=family, part="basics")
     outcomes = await records_repo.outcomes_by_family(session, family_ids=[family.id])
-    stage = _progress(family, outcomes.get(family.id, []), today).stage
+    stage = family_progress(family, outcomes.get(family.id, []), today).stage
     return FamilyBasics(family.id, family.family_name, family.code, family.sector, stage)
