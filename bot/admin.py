@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
+from bot.admin_access import run_access
 from bot.admin_catastro import CatastroFileError, export_catastro_file, import_catastro_file
 from texts.csv_rows import COHORT_REASONS, report_lines
 from texts.markers import N_
@@ -39,6 +40,8 @@ NOT_FOUND = {
     "unit": N_("No existe la unidad {unit} (revisa los ids con «python -m bot unit-list»)."),
     "family": N_("No existe la familia {family} en la unidad {unit}."),
     "representative": N_("La familia {family} no tiene persona representante registrada."),
+    "staff": N_("No existe una persona activa del equipo con id {staff} (revisa «python -m bot staff-list»)."),
+    "account": N_("No existe un chat vinculado con id {account} (revisa «python -m bot accounts-list»)."),
 }
 INVALID = {
     "timezone": N_("Zona horaria desconocida «{timezone}»: usa una de {choices}."),
@@ -117,7 +120,8 @@ async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[s
             await engine.dispose()
     except NotFound as missing:
         return _error(_(NOT_FOUND.get(str(missing), N_("No encontré: {what}"))).format(
-            what=str(missing), unit=getattr(args, "unit", ""), family=getattr(args, "family", "")))
+            what=str(missing), unit=getattr(args, "unit", ""), family=getattr(args, "family", ""),
+            staff=getattr(args, "staff", ""), account=getattr(args, "account", "")))
     except InvalidInput as invalid:
         choices = ", ".join(UNIT_TIMEZONES if invalid.reason == "timezone" else STAFF_ROLES)
         message = INVALID.get(invalid.reason, N_("Dato inválido: {what}"))
@@ -170,6 +174,11 @@ async def _unit_schedule(args, session, _) -> int:
 def _error(message: str) -> int:
     print(message, file=sys.stderr)
     return 1
+
+
+async def access_command(args, session, _, ttl, text) -> Printed:
+    """staff-list, staff-deactivate, staff-invite, accounts-list, account-unlink (bot/admin_access.py)."""
+    return await run_access(args, session, _, ttl)
 
 
 # ---- the commands (the CLI's parser names them in set_defaults(admin=...)) -------------------------

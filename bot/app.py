@@ -9,6 +9,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram_dialog import setup_dialogs
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.chat_guards import PrivateChatsOnly, RevokedAccess
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import LocaleMiddleware, build_i18n
 from bot.isolation import DatabaseEventIsolation
@@ -62,6 +63,9 @@ def build_dispatcher(
         observer.outer_middleware(DbSessionMiddleware(session_factory))
         observer.outer_middleware(ViewerMiddleware())
         observer.outer_middleware(locale)
+    # Before every router and dialog: private chats only, and a revoked chat hears one sentence.
+    dispatcher.update.outer_middleware(PrivateChatsOnly())
+    dispatcher.update.outer_middleware(RevokedAccess())
 
     dispatcher.include_routers(errors.build_router(), commands.build_router(), nudges.build_router(),
                                bono.build_router(), rsvp.build_router(), consent.build_router())

@@ -40,6 +40,7 @@ FIELD_MESSAGES = {
     "database_url": N_("DATABASE_URL debe ser sqlite:///ruta/al/archivo.sqlite3 o "
                        "postgresql://usuario:clave@servidor/base."),
     "invite_ttl_days": N_("INVITE_TTL_DAYS debe ser un número de días entre 1 y 365 (se indicó «{value}»)."),
+    "code_ceiling_per_hour": N_("CODE_CEILING_PER_HOUR debe ser un número entre 5 y 100000 (se indicó «{value}»)."),
 }
 GENERIC_MESSAGE = N_("El valor de {field} no es válido.")  # no value: it may be a secret
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -76,6 +77,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: LogLevel = "INFO"
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    # Wrong codes per hour, across people, that pause redemption (per unit, or for every unit when the codes
+    # match none). One unit links a few people a day; raise it for a national installation.
+    code_ceiling_per_hour: int = Field(default=50, ge=5, le=100_000)
     catalog_file: str = ""  # a unit's own session catalog (YAML); empty: the one built from the guides
     cadence_file: str = ""  # a unit's own cadence of the sessions over the 24 months (YAML)
 

@@ -25,11 +25,17 @@ async def link_with_code(message: Message, code: str, data: dict) -> None:
     language = viewer.account.language if viewer.account else i18n.current_locale
     assert message.from_user is not None  # private chats: every message has a sender
     result = await onboarding.redeem(session, telegram_user_id=message.from_user.id, chat_id=message.chat.id,
-                                     code=code, now=now, language=language)
-    if result.outcome is Redeemed.LOCKED and result.locked_until is not None:
+                                     code=code, now=now, language=language,
+                                     ceiling=data["settings"].code_ceiling_per_hour)
+    if result.outcome is Redeemed.LOCKED:
         until = to_local(result.locked_until, viewer.timezone).strftime("%H:%M")
         await message.answer(_("Por seguridad, después de varios códigos equivocados debes esperar. "
                                "Podrás intentar de nuevo a las {time}.").format(time=until))
+        return
+    if result.outcome is Redeemed.PAUSED:
+        until = to_local(result.locked_until, viewer.timezone).strftime("%H:%M")
+        await message.answer(_("Por seguridad, el registro con códigos está en pausa por un rato. Tu código "
+                               "no se pierde: vuelve a intentarlo a las {time}.").format(time=until))
         return
     if result.outcome is not Redeemed.LINKED:
         await message.answer({

@@ -45,3 +45,19 @@ def locked_until(failures: list[datetime], now: datetime) -> datetime | None:
     ]
     latest = max(ends, default=None)
     return latest if latest is not None and latest > now else None
+
+
+DEFAULT_CEILING_PER_HOUR = 50
+
+
+def ceiling_paused_until(newest: list[datetime], ceiling: int, now: datetime) -> datetime | None:
+    """Across people: `newest` holds the newest wrong codes of one scope (a unit, or codes matching no unit)
+    of the last hour, at most `ceiling` of them. When there are `ceiling`, redemption pauses until the
+    oldest of them is an hour old, that is until fewer than `ceiling` fall within the last hour (while paused
+    no attempt is counted, so the pause ends an hour after the guessing that tripped it)."""
+    window = timedelta(seconds=LOCKOUT_WINDOW_SECONDS)
+    recent = [at for at in newest if at > now - window]
+    if ceiling <= 0 or len(recent) < ceiling:
+        return None
+    until = sorted(recent)[-ceiling] + window
+    return until if until > now else None

@@ -1,6 +1,10 @@
 """What a professional sees of their families, always through the one authorization rule
 (program.access on services.onboarding.family_scope): "Mis familias", a family's card and its
 sections. The jefe's reassignment of a family lives in services.caseload_assign.
+
+Need to know: the card and its sections are for the family's assigned staff and the jefe/a
+(program.access.can_view_family); the unit's other professionals get the basics (family_basics). Every
+opening by a professional is audited with ids only ("family.<part>.view"), as every refusal is.
 """
 import unicodedata
 from dataclasses import dataclass
@@ -8,7 +12,7 @@ from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from program.access import Actor, can_edit_family, can_manage_unit, can_view_family
+from program.access import Actor, can_edit_family, can_manage_unit, can_see_family_basics, can_view_family
 from program.matriz import DIMENSIONS
 from program.roles import STAFF_ROLES, Role
 from program.trajectory import OUTCOMES, TERMINAL_STAGES, TRAJECTORIES, Due, Progress, RecordedSession, progress
@@ -133,6 +137,14 @@ async def caseload(session: AsyncSession, *, actor: Actor, today: date, query: s
                                        r.family_id))
 
 
+async def audit_read(session: AsyncSession, *, actor: Actor, family: Family, part: str) -> None:
+    """A professional (or the admin) opened a family's card or records: who, which family, which part.
+    A family's own reads of its own records are not a disclosure and are not logged."""
+    if actor is not None and actor.role is not Role.FAMILY:
+        await audit.record(session, actor=actor, action=f"family.{part}.view", record_type="family",
+                           record_id=family.id, unit_id=family.unit_id)
+
+
 async def family_card(session: AsyncSession, *, actor: Actor, family_id: int) -> FamilyCard:
     family = await people_repo.get_family(session, family_id=family_id)
     if family is None:
@@ -143,6 +155,7 @@ async def family_card(session: AsyncSession, *, actor: Actor, family_id: int) ->
         await audit.record(session, actor=actor, action="denied.family.view", record_type="family",
                            record_id=family_id)
         raise NotAllowed("family")
+    await audit_read(session, actor=actor, family=family, part="card")
     members = list(await people_repo.list_members(session, family_id=family_id))
     staff: dict[int, Staff] = {}
     for staff_id in {family.afi_id, family.gestor_socio_id, family.gestor_familiar_id}:
@@ -189,16 +202,17 @@ async def family_summary(session: AsyncSession, *, actor: Actor, family_id: int,
 
 async def family_sessions(session: AsyncSession, *, actor: Actor, family_id: int) -> list[SessionRecord]:
     """Every recorded session, newest first."""
-    await _staff_view(session, actor=actor, family_id=family_id)
+    family = await _staff_view(session, actor=actor, family_id=family_id)
+    await audit_read(session, actor=actor, family=family, part="sessions")
     records = await records_repo.list_records(session, family_id=family_id)
     return sorted(records, key=lambda r: (r.held_on, r.id), reverse=True)
 
 
 async def family_plan(session: AsyncSession, *, actor: Actor, family_id: int) -> tuple[list[PlanItem], int]:
     """The open commitments (by the Matriz's dimension order, then deadline), and how many are closed."""
-    await _staff_view(session, actor=actor, family_id=family_id)
-    names: dict[int | None, str] = {m.id: member_name(m)
-                                    for m in await people_repo.list_members(session, family_id=family_id)}
+    family = await _staff_view(session, actor=actor, family_id=family_id)
+    await audit_read(session, actor=actor, family=family, part="plan")
+    names: dict[int | None, str] = {m.id: member_name(m) for m in await people_repo.list_members(session, family_id=family_id)}
     commitments = await records_repo.list_commitments(session, family_id=family_id)
     order = {dimension.id: index for index, dimension in enumerate(DIMENSIONS)}
     open_ = sorted((c for c in commitments if c.status in OPEN_COMMITMENT),
@@ -209,6 +223,7 @@ async def family_plan(session: AsyncSession, *, actor: Actor, family_id: int) ->
 async def family_matriz(session: AsyncSession, *, actor: Actor, family_id: int) -> list[MatrizRow]:
     """Línea Base → Línea de Salida of every indicator recorded at least once, in the Matriz's order."""
     family = await _staff_view(session, actor=actor, family_id=family_id)
+    await audit_read(session, actor=actor, family=family, part="matriz")
     states: dict[str, dict[str, str]] = {}
     for row in await records_repo.matriz_states(session, family_id=family_id):
         states.setdefault(row.indicator_code, {})[row.moment] = row.state
@@ -243,5 +258,29 @@ async def family_news(session: AsyncSession, *, actor: Actor, family_id: int, li
                       ) -> list[tuple[CommitmentEvent, Commitment]]:
     """What the family itself said lately about its commitments (newest first): the AFI sees it on the card
     before the next visit."""
-    await _staff_view(session, actor=actor, family_id=family_id)
+    family = await _staff_view(session, actor=actor, family_id=family_id)
+    await audit_read(session, actor=actor, family=family, part="news")
     return await records_repo.family_commitment_news(session, family_id=family_id, actor_type="member", limit=limit)
+
+
+@dataclass(frozen=True)
+class FamilyBasics:
+    """program.access.BASIC_FIELDS: what any professional of the unit may see of any of its families."""
+
+    family_id: int
+    family_name: str
+    code: str
+    sector: str | None
+    stage: str
+
+
+async def family_basics(session: AsyncSession, *, actor: Actor, family_id: int, today: date) -> FamilyBasics:
+    family = await people_repo.get_family(session, family_id=family_id)
+    if family is None or not can_see_family_basics(actor, family_scope(family)) or actor.role is Role.FAMILY:
+        await audit.record(session, actor=actor, action="denied.family.basics", record_type="family",
+                           record_id=family_id)
+        raise NotAllowed("family")
+    await audit_read(session, actor=actor, family=family, part="basics")
+    outcomes = await records_repo.outcomes_by_family(session, family_ids=[family.id])
+    stage = family_progress(family, outcomes.get(family.id, []), today).stage
+    return FamilyBasics(family.id, family.family_name, family.code, family.sector, stage)

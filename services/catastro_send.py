@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor, can_edit_family
+from program.roles import Role
 from program.quiet_hours import release_time
 from services import audit
 from services.catastro import entry as catastro_entry
@@ -25,7 +26,8 @@ async def family_for_sending(session: AsyncSession, *, actor: Actor, family_id: 
     family = await people_repo.get_family(session, family_id=family_id)
     if family is None:
         raise NotFound("family")
-    if actor is None or not can_edit_family(actor, family_scope(family)):
+    # Staff only: a family's representative may edit its own records, but sending resources is the team's.
+    if actor is None or actor.role is Role.FAMILY or not can_edit_family(actor, family_scope(family)):
         await audit.record(session, actor=actor, action="denied.resource.send", record_type="family",
                            record_id=family_id)
         raise NotAllowed("family")

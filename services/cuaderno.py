@@ -1,8 +1,8 @@
 """The Cuaderno Familiar: what a family keeps about itself, per Matriz dimension — its interests and worries,
 the resources it found (Mi Territorio) and free notes — as text, voice notes or photos.
 
-Reading follows program.access.can_view_family (the family itself; a professional of its unit, for the
-family card). Writing is the family's own: only a family account that can_edit_family (the representative)
+Reading follows program.access.can_view_family (the family itself; its assigned professionals and the
+jefe/a, for the family card; each such opening is audited). Writing is the family's own: only a family account that can_edit_family (the representative)
 adds or deletes, never staff. Entries are always looked up by id AND family, and every refusal is audited
 without saying whether the record exists elsewhere.
 """
@@ -97,6 +97,9 @@ async def _family(session: AsyncSession, actor: Actor | None, family_id: int, *,
         await audit.record(session, actor=actor, action=f"denied.cuaderno.{action}", record_type="family",
                            record_id=family_id)
         raise NotAllowed("cuaderno")
+    if not write and actor.role is not Role.FAMILY:  # a professional opened the family's notebook
+        await audit.record(session, actor=actor, action="family.cuaderno.view", record_type="family",
+                           record_id=family_id, unit_id=family.unit_id)
     return family
 
 

@@ -107,6 +107,9 @@ class OutboxDispatcher:
     def _skip_reason(row: OutboxMessage, account: ChatAccount | None, now: datetime) -> str | None:
         if account is None or (account.staff_id is None and account.member_id is None):
             return "unlinked"
+        if row.chat_id <= 0 or row.chat_id != account.telegram_user_id:
+            # Only a person's private chat has their own (positive) id; groups and channels are negative.
+            return "not_private"
         if account.blocked_at is not None:
             return "blocked"
         if account.nudges_opt_out and not row.essential:

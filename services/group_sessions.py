@@ -9,12 +9,13 @@ from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from program.access import Actor
+from program.access import Actor, can_see_family_basics
 from program.catalog import Session
 from program.roles import Role
 from services import audit, planner
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.group_messages import announce, invite
+from services.onboarding import family_scope
 from services.program_data import catalog
 from storage import group_sessions_repo, people_repo
 from storage.groups import GroupInvitation, GroupSession
@@ -124,7 +125,8 @@ async def _unit_families(session: AsyncSession, actor: Actor, family_ids: list[i
     families = []
     for family_id in dict.fromkeys(family_ids):
         family = await people_repo.get_family(session, family_id=family_id)
-        if family is None or family.unit_id != actor.unit_id:
+        # Basics only (program.access.BASIC_FIELDS): inviting or taking attendance needs no more.
+        if family is None or not can_see_family_basics(actor, family_scope(family)):
             await audit.record(session, actor=actor, action="denied.group_session.family", record_type="family",
                                record_id=family_id, unit_id=actor.unit_id)
             raise NotAllowed("family")

@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from program import codes
 from program.access import Actor, FamilyScope, can_edit_family
 from program.roles import Role
-from services import audit
+from services import audit, code_ceiling
 from services.errors import NotAllowed, NotFound
 from storage import accounts_repo, people_repo
 from storage.models import ChatAccount, InviteCode
@@ -22,6 +22,7 @@ class Redeemed(StrEnum):
     EXPIRED = "expired"
     USED = "used"
     LOCKED = "locked"
+    PAUSED = "paused"  # too many wrong codes across people (services/code_ceiling.py)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ async def issue_staff_code(session: AsyncSession, *, staff_id: int, now: datetim
     staff = await people_repo.get_staff(session, staff_id=staff_id)
     if staff is None:
         raise NotFound("staff")
+    await cancel_older_codes(session, actor=Actor(role=Role.ADMIN), unit_id=staff.unit_id, staff_id=staff_id,
+                             now=now)
     code = await _issue(session, now=now, ttl=ttl, created_by="admin", staff_id=staff_id)
     await audit.record(session, actor=Actor(role=Role.ADMIN), action="invite.staff", record_type="staff",
                        record_id=staff_id, unit_id=staff.unit_id)
@@ -78,10 +81,41 @@ async def issue_family_code(
         raise NotFound("representative")
     if unless_linked and await accounts_repo.accounts_for_member(session, member_id=member.id):
         return None
+    await cancel_older_codes(session, actor=actor, unit_id=family.unit_id, member_id=member.id, now=now)
     code = await _issue(session, now=now, ttl=ttl, created_by=str(actor.role), member_id=member.id)
     await audit.record(session, actor=actor, action="invite.family", record_type="member", record_id=member.id,
                        unit_id=family.unit_id)
     return code
+
+
+async def cancel_older_codes(session: AsyncSession, *, actor: Actor, unit_id: int, now: datetime,
+                             staff_id: int | None = None, member_id: int | None = None) -> int:
+    """A new code for a person makes their older unused ones worthless (ended now, so they answer «ya
+    venció»): only the newest code handed out can link a phone. Each cancelled code is audited."""
+    older = await accounts_repo.unused_codes(session, staff_id=staff_id, member_id=member_id, now=now)
+    for invite in older:
+        invite.expires_at = now
+        await people_repo.add(session, invite)
+        await audit.record(session, actor=actor, action="invite.cancel", record_type="invite_code",
+                           record_id=invite.id, unit_id=unit_id)
+    return len(older)
+
+
+async def invite_unit(session: AsyncSession, *, invite: InviteCode) -> int | None:
+    """The unit a code belongs to (through its staff member or its family)."""
+    if invite.staff_id is not None:
+        staff = await people_repo.get_staff(session, staff_id=invite.staff_id)
+        return staff.unit_id if staff else None
+    member = await people_repo.get_member(session, member_id=invite.member_id) if invite.member_id else None
+    family = await people_repo.get_family(session, family_id=member.family_id) if member else None
+    return family.unit_id if family else None
+
+
+async def _wrong(session: AsyncSession, *, telegram_user_id: int, invite: InviteCode | None, now: datetime,
+                 ceiling: int) -> None:
+    unit_id = await invite_unit(session, invite=invite) if invite is not None else None
+    await code_ceiling.record_wrong(session, telegram_user_id=telegram_user_id, unit_id=unit_id, now=now,
+                                    ceiling=ceiling)
 
 
 async def lockout_until(session: AsyncSession, *, telegram_user_id: int, now: datetime) -> datetime | None:
@@ -91,14 +125,25 @@ async def lockout_until(session: AsyncSession, *, telegram_user_id: int, now: da
 
 
 async def redeem(
-    session: AsyncSession, *, telegram_user_id: int, chat_id: int, code: str, now: datetime, language: str | None
+    session: AsyncSession, *, telegram_user_id: int, chat_id: int, code: str, now: datetime, language: str | None,
+    ceiling: int = codes.DEFAULT_CEILING_PER_HOUR,
 ) -> RedeemResult:
+    if chat_id != telegram_user_id:  # only a private chat has the person's own id: never link a group
+        raise NotAllowed("chat")
     locked = await lockout_until(session, telegram_user_id=telegram_user_id, now=now)
     if locked is not None:
         return RedeemResult(Redeemed.LOCKED, locked_until=locked)
+    paused = await code_ceiling.paused_until(session, unit_id=None, now=now, ceiling=ceiling)
+    if paused is not None:
+        return RedeemResult(Redeemed.PAUSED, locked_until=paused)
     invite = await accounts_repo.find_code(session, code_hash=codes.hash_code(code))
+    if invite is not None and invite.used_at is None and invite.expires_at > now:
+        unit_paused = await code_ceiling.paused_until(session, unit_id=await invite_unit(session, invite=invite),
+                                                      now=now, ceiling=ceiling)
+        if unit_paused is not None:
+            return RedeemResult(Redeemed.PAUSED, locked_until=unit_paused)
     if invite is None or invite.used_at is not None or invite.expires_at <= now:
-        await accounts_repo.add_attempt(session, telegram_user_id=telegram_user_id, at=now)
+        await _wrong(session, telegram_user_id=telegram_user_id, invite=invite, now=now, ceiling=ceiling)
         locked = await lockout_until(session, telegram_user_id=telegram_user_id, now=now)
         if locked is not None:
             return RedeemResult(Redeemed.LOCKED, locked_until=locked)
@@ -112,7 +157,7 @@ async def redeem(
     account.chat_id = chat_id
     account.staff_id, account.member_id = invite.staff_id, invite.member_id
     account.consent_at = None if invite.member_id is not None else account.consent_at
-    account.blocked_at = None
+    account.blocked_at = account.revoked_at = None
     await people_repo.add(session, account)
     invite.used_at, invite.used_by_account_id = now, account.id
     await people_repo.add(session, invite)

@@ -16,6 +16,9 @@ class Viewer:
     member: Member | None = None
     family: Family | None = None
     unit: Unit | None = None
+    # The unit took this chat's access away (a deactivated professional, an unlinked chat): it hears one
+    # sentence and nothing else until a new code links it again (bot/chat_guards.py).
+    revoked: bool = False
 
     @property
     def role(self) -> Role | None:
@@ -55,7 +58,7 @@ async def load_viewer(session: AsyncSession, *, telegram_user_id: int) -> Viewer
     account, staff, member, family, unit = row
     if staff is not None:
         # A deactivated professional keeps the account but loses the role and the unit's data.
-        return Viewer(account=account, staff=staff, unit=unit) if staff.active else Viewer(account=account)
+        return Viewer(account=account, staff=staff, unit=unit) if staff.active else Viewer(account=account, revoked=True)
     if member is not None and family is not None:
         return Viewer(account=account, member=member, family=family, unit=unit)
-    return Viewer(account=account)
+    return Viewer(account=account, revoked=account.revoked_at is not None)

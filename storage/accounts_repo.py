@@ -42,8 +42,9 @@ async def find_code(session: AsyncSession, *, code_hash: str) -> InviteCode | No
     return (await session.exec(query)).first()
 
 
-async def add_attempt(session: AsyncSession, *, telegram_user_id: int, at: datetime) -> None:
-    session.add(CodeAttempt(telegram_user_id=telegram_user_id, at=at))
+async def add_attempt(session: AsyncSession, *, telegram_user_id: int, at: datetime, unit_id: int | None = None) -> None:
+    """A wrong code: per person (the lockout) and per unit of the code, None when it matched none (the ceiling)."""
+    session.add(CodeAttempt(telegram_user_id=telegram_user_id, unit_id=unit_id, at=at))
     await session.flush()
 
 
@@ -71,3 +72,50 @@ async def mark_blocked(session: AsyncSession, *, account_id: int, at: datetime) 
         account.blocked_at = at
         session.add(account)
         await session.flush()
+
+
+async def get_account_by_id(session: AsyncSession, *, account_id: int) -> ChatAccount | None:
+    return await session.get(ChatAccount, account_id)
+
+
+async def accounts_for_family(session: AsyncSession, *, family_id: int) -> list[tuple[ChatAccount, Member]]:
+    """The chats linked to any member of the family, oldest link first."""
+    query = (select(ChatAccount, Member).join(Member, ChatAccount.member_id == Member.id)
+             .where(Member.family_id == family_id).order_by(ChatAccount.created_at, ChatAccount.id))
+    return list((await session.exec(query)).all())
+
+
+async def linked_accounts(session: AsyncSession, *, unit_id: int) -> list[tuple[ChatAccount, Staff | None,
+                                                                                Member | None, Family | None]]:
+    """Every chat linked to the unit's staff or families (the admin's accounts-list)."""
+    query = (
+        select(ChatAccount, Staff, Member, Family)
+        .outerjoin(Staff, ChatAccount.staff_id == Staff.id)
+        .outerjoin(Member, ChatAccount.member_id == Member.id)
+        .outerjoin(Family, Member.family_id == Family.id)
+        .where(func.coalesce(Staff.unit_id, Family.unit_id) == unit_id)
+        .order_by(ChatAccount.id)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def unused_codes(session: AsyncSession, *, staff_id: int | None = None, member_id: int | None = None,
+                       now: datetime) -> list[InviteCode]:
+    """Codes of this person that could still be redeemed (not used, not expired)."""
+    query = select(InviteCode).where(col(InviteCode.used_at).is_(None), InviteCode.expires_at > now)
+    if staff_id is not None:
+        query = query.where(InviteCode.staff_id == staff_id)
+    elif member_id is not None:
+        query = query.where(InviteCode.member_id == member_id)
+    else:
+        return []
+    return list((await session.exec(query)).all())
+
+
+async def newest_attempts_in_scope(session: AsyncSession, *, unit_id: int | None, since: datetime,
+                                   limit: int) -> list[datetime]:
+    """The newest `limit` wrong-code times since `since` of one unit (None: codes that matched no unit)."""
+    scope = CodeAttempt.unit_id == unit_id if unit_id is not None else col(CodeAttempt.unit_id).is_(None)
+    query = (select(CodeAttempt.at).where(scope, CodeAttempt.at >= since)
+             .order_by(col(CodeAttempt.at).desc()).limit(limit))
+    return list((await session.exec(query)).all())

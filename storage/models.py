@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import UtcDateTime, created_at_field, moment_field
+from storage.types import UtcDateTime, created_at_field, moment_field, utc_now
 
 
 class Unit(SQLModel, table=True):
@@ -74,6 +74,9 @@ class ChatAccount(SQLModel, table=True):
     consent_at: datetime | None = moment_field()
     nudges_opt_out: bool = False
     blocked_at: datetime | None = moment_field()
+    # Set when the unit unlinked this chat (a lost phone, a person who left); staff_id/member_id are cleared
+    # then, and the chat gets one sentence until a new code links it again (services/revocation.py).
+    revoked_at: datetime | None = moment_field()
     created_at: datetime = created_at_field()
 
 
@@ -92,13 +95,15 @@ class InviteCode(SQLModel, table=True):
 
 
 class CodeAttempt(SQLModel, table=True):
-    """Wrong codes per Telegram user, for the lockout (5 within an hour)."""
+    """Wrong codes per Telegram user, for the lockout (5 within an hour), and per unit (the unit of a used or
+    expired code; NULL when the code matched none) for the ceiling that pauses redemption for everyone."""
 
     __tablename__ = "code_attempt"
 
     id: int = Field(default=None, primary_key=True)  # None until the first flush: see storage/types.py
     telegram_user_id: int = Field(sa_type=BigInteger, index=True)
-    at: datetime = created_at_field()
+    unit_id: int | None = Field(default=None, index=True)
+    at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime, nullable=False, index=True)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -163,3 +163,18 @@ async def counts_by_status(session: AsyncSession) -> dict[str, int]:
 
     rows = await session.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
     return dict(rows.all())
+
+
+async def cancel_for_accounts(session: AsyncSession, *, account_ids: Sequence[int], now: datetime,
+                              reason: str) -> int:
+    """Every pending row (planned or event) addressed to these accounts: a revoked chat hears nothing more."""
+    ids = list(account_ids)
+    cancelled = 0
+    for start in range(0, len(ids), CHUNK):
+        result = await session.exec(
+            update(OutboxMessage).where(col(OutboxMessage.account_id).in_(ids[start:start + CHUNK]),
+                                        OutboxMessage.status == PENDING)
+            .values(status=CANCELLED, last_error=reason, updated_at=now)
+            .execution_options(synchronize_session=False))
+        cancelled += result.rowcount or 0
+    return cancelled

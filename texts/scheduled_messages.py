@@ -139,6 +139,11 @@ def render(message: OutboxMessage, locale: str) -> tuple[str, "Buttons"]:
         text = _group(message, _)
     elif message.template == "catastro_entry":
         text = _resource(message, _)
+    elif message.template == "code_ceiling_alert":  # services/code_ceiling.py
+        until = _local(message.args["until"], message.timezone).strftime("%H:%M")
+        text = _("🔐 Hubo muchos códigos equivocados en la última hora, así que pausé el registro con códigos "
+                 "hasta las {time}. Si alguien de tu unidad no puede entrar, que vuelva a intentar después."
+                 ).format(time=until)
     elif message.template in ("digest", "weekly_summary"):
         text = _digest(message, _, locale)
     else:

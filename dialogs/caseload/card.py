@@ -1,6 +1,8 @@
 """A family's card (head: stage, last and next session, next visit, Bono, whether the representative
 uses the bot, team, members) and its sections: sessions, plan, Matriz Línea Base → Línea de Salida."""
 
+from datetime import date
+
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
@@ -59,13 +61,24 @@ def _link(state: str) -> str:
             "none": _("sin persona representante")}.get(state, state)
 
 
+async def _basics(session, viewer, family: int, on: date) -> dict:
+    """A professional of the unit not assigned to the family: only what a task needs (program.access)."""
+    try:
+        basics = await caseload.family_basics(session, actor=viewer.actor, family_id=family, today=on)
+    except (NotAllowed, NotFound):
+        return {"basics": False}
+    return {"basics": True, "denied": False, "family_name": basics.family_name, "code": basics.code,
+            "sector": basics.sector or "—", "stage": stage_label(basics.stage)}
+
+
 async def card_getter(dialog_manager: DialogManager, session, viewer, clock, **_kwargs) -> dict:
     on = today(dialog_manager)
     try:
         summary = await caseload.family_summary(session, actor=viewer.actor, family_id=family_id(dialog_manager),
                                                 now=clock(), today=on)
     except (NotAllowed, NotFound):
-        return DENIED | {"can_invite": False, "can_reassign": False, "can_send": False}
+        refused = DENIED | {"can_invite": False, "can_reassign": False, "can_send": False}
+        return refused | await _basics(session, viewer, family_id(dialog_manager), on)
     card, row, family = summary.card, summary.row, summary.card.family
     return {
         "denied": False, "found": True,
@@ -165,6 +178,9 @@ def card_windows() -> list[Window]:
               "📋 Compromisos abiertos: {open}\n💵 Bono: {bono}\nPersona representante: {link}\n\n"
               "Equipo:\n{team}\n\nIntegrantes:\n{members}", when="found"),
             T(DENIED_TEXT, when="denied"),
+            T("👨‍👩‍👧 Familia {family_name} · {code}\nSector: {sector} · Etapa: {stage}\n\n"
+              "La acompaña otra persona del equipo: su ficha completa es solo para quienes la acompañan y la "
+              "jefatura. Si necesitas verla, habla con tu jefatura.", when="basics"),
             Row(
                 SwitchTo(T("🗓 Sesiones"), id="sessions", state=Caseload.sessions),
                 SwitchTo(T("📋 Plan"), id="plan", state=Caseload.plan),
@@ -174,6 +190,7 @@ def card_windows() -> list[Window]:
             Button(T("✉️ Invitar a la persona representante"), id="invite", on_click=on_invite, when="can_invite"),
             Button(T("📍 Enviar un recurso"), id="send_resource", on_click=start_sending, when="can_send"),
             Button(T("🔁 Reasignar"), id="reassign", on_click=on_reassign, when="can_reassign"),
+            SwitchTo(T("📱 Chats vinculados"), id="chats", state=Caseload.chats, when="found"),
             SwitchTo(T("⬅️ Mis familias"), id="back_families", state=Caseload.families),
             buttons_only(),
             state=Caseload.family,

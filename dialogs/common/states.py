@@ -7,6 +7,8 @@ class StaffMenu(StatesGroup):
     families = State()
     family = State()
     unit = State()
+    team = State()  # dialogs/staff_menu/team.py: the jefe/a's list with «Desactivar»
+    deactivate_confirm = State()
 
 
 class FamilyMenu(StatesGroup):
@@ -62,6 +64,8 @@ class Caseload(StatesGroup):
     reassign_role = State()
     reassign_person = State()
     reassign_confirm = State()
+    chats = State()  # dialogs/caseload/chats.py: the family's linked chats, «Desvincular»
+    unlink_confirm = State()
 
 
 class Cuaderno(StatesGroup):

@@ -8,6 +8,7 @@ from dialogs.catastro.dialog import open_catastro
 from dialogs.common.labels import role_label, status_label
 from dialogs.common.states import Caseload, GroupSessions, Language, RecordSession, StaffMenu
 from dialogs.common.widgets import T, buttons_only
+from dialogs.staff_menu.team import team_windows
 from program.roles import Role
 from services import caseload
 from services.errors import NotAllowed
@@ -63,9 +64,11 @@ def staff_menu_dialog() -> Dialog:
         Window(
             T("🏢 {unit} · {comuna}\n\nFamilias por estado:\n{counts}\n\nEquipo:\n{staff}", when="allowed"),
             T("Esta vista es de la jefatura de la unidad.", when="denied"),
+            SwitchTo(T("🧑‍💼 Accesos del equipo"), id="team", state=StaffMenu.team, when="allowed"),
             SwitchTo(T("⬅️ Menú"), id="back_main_unit", state=StaffMenu.main),
             buttons_only(),
             state=StaffMenu.unit,
             getter=unit_getter,
         ),
+        *team_windows(),
     )

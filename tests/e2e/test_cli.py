@@ -16,7 +16,7 @@ SETTINGS_VARIABLES = {"BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "DEFAULT_
                       "WEBHOOK_SECRET", "WEBHOOK_HOST", "WEBHOOK_PORT", "LOG_LEVEL", "INVITE_TTL_DAYS", "CATALOG_FILE",
                       "CADENCE_FILE"}
 SUBCOMMANDS = ("run", "worker", "migrate", "unit-create", "unit-list", "unit-schedule", "staff-add", "families-import",
-               "family-invite")
+               "family-invite", "staff-list", "staff-invite", "staff-deactivate", "accounts-list", "account-unlink")
 CLOSED_PORT = "http://127.0.0.1:9"  # nothing listens on loopback's discard port: getMe fails at once
 CODE = r"[A-HJKMNP-Z2-9]{16}"
 HEADER = "codigo_familia,apellido_familia,sector,trayectoria,nombres,apellidos,run,parentesco,representante,cobra_bono\n"

@@ -5,6 +5,7 @@ from storage.models import AuditEvent, ChatAccount
 from tests.support import seed, updates
 
 AFI_USER, JEFE_USER, FAMILY_USER, STRANGER = 5001, 5002, 6001, 7001
+REVOKED = "Tu acceso a Acompaña fue desactivado. Si crees que es un error, habla con tu unidad."
 
 
 async def test_staff_member_links_with_deep_link_and_sees_menu(harness, session_factory, clock):
@@ -164,10 +165,11 @@ async def test_deactivated_staff_loses_access_to_the_units_data(harness, session
         staff.active = False
         session.add(staff)
         await session.commit()
-    assert "necesitas un código" in (await harness.say(AFI_USER, "/menu"))[-1]
-    # The button from before still on screen: no family list, only the explanation.
-    texts = await harness.press(AFI_USER, families_button, message_id)
-    assert "necesitas un código" in texts[-1] and not any("Tus familias" in text for text in texts)
+    # One sentence and nothing else (issue 10 §2).
+    assert await harness.say(AFI_USER, "/menu") == [REVOKED]
+    # The button from before still on screen: no family list, only the explanation, in a pop-up.
+    calls = await harness.feed(updates.callback(AFI_USER, families_button, message_id=message_id))
+    assert [(c.method, c.params.get("text")) for c in calls] == [("answerCallbackQuery", REVOKED)]
 
 
 async def test_professional_deactivated_in_the_middle_of_a_dialog(harness, session_factory, clock):
@@ -181,5 +183,6 @@ async def test_professional_deactivated_in_the_middle_of_a_dialog(harness, sessi
         staff.active = False
         session.add(staff)
         await session.commit()
-    texts = await harness.tap(AFI_USER, "Pérez Soto")
-    assert "necesitas un código" in texts[-1] and not any("12.345.678-5" in text for text in texts)
+    message_id, data = harness.find_button(AFI_USER, "Pérez Soto")
+    calls = await harness.feed(updates.callback(AFI_USER, data, message_id=message_id))
+    assert [(c.method, c.params.get("text")) for c in calls] == [("answerCallbackQuery", REVOKED)]

@@ -39,7 +39,7 @@ _KNOWN = (
     "sendVideo sendAudio sendAnimation editMessageText editMessageReplyMarkup editMessageCaption "
     "editMessageMedia answerCallbackQuery setMyCommands deleteMyCommands getMyCommands setWebhook "
     "deleteWebhook getWebhookInfo setChatMenuButton getChatMenuButton sendChatAction deleteMessage "
-    "getFile close logOut setMyDescription setMyShortDescription setMyName"
+    "getFile close logOut setMyDescription setMyShortDescription setMyName leaveChat"
 ).split()
 _CANONICAL = {m.lower(): m for m in _KNOWN}
 _SENDS = {m.lower() for m in _KNOWN if m.startswith("send") and m != "sendChatAction"}

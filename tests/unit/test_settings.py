@@ -12,7 +12,7 @@ def clean_environment(monkeypatch, tmp_path):
     """No .env and no variables from the machine running the tests."""
     monkeypatch.chdir(tmp_path)
     for name in ("BOT_TOKEN", "DATABASE_URL", "BOT_API_BASE_URL", "DEFAULT_LOCALE", "WEBHOOK_URL", "WEBHOOK_SECRET",
-                 "WEBHOOK_PORT", "LOG_LEVEL", "INVITE_TTL_DAYS"):
+                 "WEBHOOK_PORT", "LOG_LEVEL", "INVITE_TTL_DAYS", "CODE_CEILING_PER_HOUR"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -36,6 +36,7 @@ def test_defaults():
     settings = load_settings()
     assert settings.database_url == "sqlite+aiosqlite:///data/acompana.sqlite3" and settings.is_sqlite
     assert (settings.default_locale, settings.log_level, settings.invite_ttl_days) == ("es", "INFO", 14)
+    assert settings.code_ceiling_per_hour == 50
     assert settings.bot_api_base_url == "https://api.telegram.org"
 
 
@@ -60,6 +61,7 @@ def test_default_locale_accepted(monkeypatch, given, expected):
     ("LOG_LEVEL", "loud", "LOG_LEVEL debe ser DEBUG, INFO, WARNING, ERROR o CRITICAL (se indicó «loud»)."),
     ("WEBHOOK_PORT", "http", "WEBHOOK_PORT debe ser un número de puerto entre 1 y 65535 (se indicó «http»)."),
     ("WEBHOOK_PORT", "70000", "WEBHOOK_PORT debe ser un número de puerto entre 1 y 65535 (se indicó «70000»)."),
+    ("CODE_CEILING_PER_HOUR", "2", "CODE_CEILING_PER_HOUR debe ser un número entre 5 y 100000 (se indicó «2»)."),
 ])
 def test_malformed_setting_is_one_sentence(monkeypatch, variable, value, sentence):
     monkeypatch.setenv(variable, value)
