@@ -111,9 +111,9 @@ AdminCommand = Callable[[argparse.Namespace, AsyncSession, Callable[[str], str],
 
 
 async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[str], str]) -> int:
-    """Run the admin command that the CLI's parser chose (`args.admin`, a function of this module) in
-    one transaction, committed only when it succeeded."""
-    command: AdminCommand = globals()[args.admin]
+    """Run the admin command that the CLI's parser chose (`args.admin`, a name in COMMANDS) in one
+    transaction, committed only when it succeeded."""
+    command = COMMANDS[args.admin]
     ttl = timedelta(days=settings.invite_ttl_days)
     try:
         text = read_cohort_file(args.file, _) if args.reads_file else ""
@@ -255,3 +255,11 @@ async def _unit_timezone(session: AsyncSession, unit_id: int) -> str:
     if unit is None:
         raise NotFound("unit")
     return unit.timezone
+
+
+# The names the CLI's subparsers give in set_defaults(admin=...) (bot/cli.py).
+COMMANDS: dict[str, AdminCommand] = {
+    "unit_create": unit_create, "unit_list": unit_list, "unit_schedule": unit_schedule, "staff_add": staff_add,
+    "families_import": families_import, "family_invite": family_invite, "indicators_import": indicators_import,
+    "catastro_import": catastro_import, "catastro_export": catastro_export,
+}
