@@ -10,10 +10,10 @@ import logging
 import sys
 from pathlib import Path
 
-from texts.catalogs import Gettext, translator
 from bot.logs import configure_logging
-from texts.markers import N_
 from bot.settings import Settings, SettingsError, load_settings
+from texts.catalogs import Gettext, translator
+from texts.markers import N_
 
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
                     "«python -m bot migrate».")
