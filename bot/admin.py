@@ -12,8 +12,6 @@ from pathlib import Path
 
 from bot.admin_access import run_access
 from bot.admin_catastro import CatastroFileError, export_catastro_file, import_catastro_file
-from texts.csv_rows import COHORT_REASONS, report_lines
-from texts.markers import N_
 from bot.settings import Settings
 from program.access import Actor
 from program.clock import UNIT_TIMEZONES
@@ -33,6 +31,8 @@ from storage.migrate import upgrade_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.types import utc_now
 from texts.csv_files import file_problem
+from texts.csv_rows import COHORT_REASONS, report_lines
+from texts.markers import N_
 
 GET_ME_TIMEOUT_SECONDS = 5
 
@@ -102,9 +102,9 @@ AdminCommand = Callable[[argparse.Namespace, AsyncSession, Callable[[str], str],
 
 
 async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[str], str]) -> int:
-    """Run the admin command that the CLI's parser chose (`args.admin`, a function of this module) in
-    one transaction, committed only when it succeeded."""
-    command: AdminCommand = globals()[args.admin]
+    """Run the admin command that the CLI's parser chose (`args.admin`, a name in COMMANDS) in one
+    transaction, committed only when it succeeded."""
+    command = COMMANDS[args.admin]
     ttl = timedelta(days=settings.invite_ttl_days)
     try:
         text = read_cohort_file(args.file, _) if args.reads_file else ""
@@ -250,3 +250,11 @@ async def _unit_timezone(session: AsyncSession, unit_id: int) -> str:
     if unit is None:
         raise NotFound("unit")
     return unit.timezone
+
+
+# The names the CLI's subparsers give in set_defaults(admin=...) (bot/cli.py).
+COMMANDS: dict[str, AdminCommand] = {
+    "unit_create": unit_create, "unit_list": unit_list, "unit_schedule": unit_schedule, "staff_add": staff_add,
+    "families_import": families_import, "family_invite": family_invite, "indicators_import": indicators_import,
+    "catastro_import": catastro_import, "catastro_export": catastro_export, "access_command": access_command,
+}

@@ -20,7 +20,8 @@ async def import_catastro_file(args, session, _, text: str) -> int:
     admin = Actor(role=Role.ADMIN, unit_id=args.unit)
     report = await import_catastro(session, actor=admin, text=text, now=utc_now(), unit_id=args.unit)
     if report.errors:
-        lines = [_("No se importó nada. Corrige estas filas y vuelve a intentar:"), *report_lines(report.errors, CATASTRO_REASONS, _),
+        lines = [_("No se importó nada. Corrige estas filas y vuelve a intentar:"),
+                 *report_lines(report.errors, CATASTRO_REASONS, _),
                  _("Las necesidades válidas están en program/data/needs.yaml (por ejemplo "
                    "laboral.nivelacion_estudios).")]
         print("\n".join(lines), file=sys.stderr)

@@ -10,18 +10,18 @@ import logging
 import sys
 from pathlib import Path
 
-from texts.catalogs import Gettext, translator
 from bot.logs import configure_logging
-from texts.markers import N_
 from bot.settings import Settings, SettingsError, load_settings
+from texts.catalogs import Gettext, translator
+from texts.markers import N_
 
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
                     "«python -m bot migrate».")
 
 
 def _admin(command: str, *, reads_file: bool = False) -> dict[str, object]:
-    """set_defaults of an admin command: `command` names its function in bot.admin, imported only when
-    it runs (bot.admin loads the database layer, which --help does not need)."""
+    """set_defaults of an admin command: `command` names its function in bot.admin.COMMANDS, imported
+    only when it runs (bot.admin loads the database layer, which --help does not need)."""
     return {"func": _run_admin, "admin": command, "reads_file": reads_file, "database_sentences": True}
 
 

@@ -38,14 +38,14 @@ def pack(value: NamedTuple) -> str:
     return data
 
 
-def unpack(kind: type, data: str | None):
+def unpack(kind: type[BonoButton | RsvpButton], data: str | None):
     """The `kind` value `data` packs, or None when it is another button's (or forged, or damaged)."""
     prefix, *parts = (data or "").split(SEPARATOR)
     if prefix != PREFIXES[kind] or len(parts) != len(kind._fields):
         return None
     types = get_type_hints(kind)
     try:
-        return kind(*(types[name](part) for name, part in zip(kind._fields, parts)))
+        return kind(*(types[name](part) for name, part in zip(kind._fields, parts, strict=True)))
     except ValueError:
         return None
 

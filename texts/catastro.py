@@ -1,6 +1,6 @@
 """Words shared by the chat, the command line and the outbox for the Catastro: an entry as a family reads
-it, and the CSV import's summary (its per-row reasons are in texts/csv_rows.py). `_` is the caller's gettext (aiogram's in dialogs, a plain translator elsewhere);
-no aiogram here."""
+it, and the CSV import's summary (its per-row reasons are in texts/csv_rows.py). `_` is the caller's gettext
+(aiogram's in dialogs, a plain translator elsewhere); no aiogram here."""
 from collections.abc import Mapping
 
 from program.text_split import short

@@ -11,6 +11,7 @@ from dialogs.caseload.card import card_windows
 from dialogs.caseload.chats import chats_windows
 from dialogs.common.context import today
 from dialogs.common.record_labels import bono_line, last_session_label, next_due_label, stage_label
+from dialogs.common.scroll import scroll
 from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Caseload, StaffMenu
 from dialogs.common.widgets import T, buttons_only

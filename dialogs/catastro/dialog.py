@@ -26,7 +26,6 @@ from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Catastro as C
 from dialogs.common.states import StaffMenu
 from dialogs.common.widgets import T, buttons_only
-from dialogs.common.scroll import scroll
 from services import catastro
 from services.errors import NotAllowed, NotFound
 from texts.markers import N_

@@ -14,7 +14,6 @@ from dialogs.common.context import explain
 from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Caseload, CatastroSend as S
 from dialogs.common.widgets import T, buttons_only
-from dialogs.common.scroll import scroll
 from program.clock import format_datetime
 from services import catastro, catastro_send
 from services.errors import InvalidInput, NotAllowed, NotFound

@@ -6,6 +6,7 @@ from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.input import TextInput
 
 from dialogs.common.context import explain
+from dialogs.common.scroll import scroll
 
 SEARCH_MAX = 60
 
@@ -23,7 +24,7 @@ def search_input(pages_id: str, hint: str) -> TextInput:
 
     async def on_search(_message, _widget, manager: DialogManager, text: str) -> None:
         manager.dialog_data["query"] = text
-        await manager.find(pages_id).set_page(0)
+        await scroll(manager, pages_id).set_page(0)
 
     async def on_bad(_message, _widget, manager: DialogManager, _error: ValueError) -> None:
         await explain(manager, _(hint).format(limit=SEARCH_MAX))
@@ -36,6 +37,6 @@ def clear_search(pages_id: str):
 
     async def on_clear(_callback, _button, manager: DialogManager) -> None:
         manager.dialog_data.pop("query", None)
-        await manager.find(pages_id).set_page(0)
+        await scroll(manager, pages_id).set_page(0)
 
     return on_clear
