@@ -1,9 +1,15 @@
-"""Every write is attributable: one audit row per change, carrying ids only."""
+"""Every write is attributable: one audit row per change, carrying ids only (and, for the CLI, the
+operating-system user who ran the command)."""
+from contextvars import ContextVar
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor
 from storage import audit_repo
 from storage.models import AuditEvent
+
+# Set once by the CLI (bot/admin.py) to getpass.getuser(): every event written by that command carries it.
+operator: ContextVar[str | None] = ContextVar("audit_operator", default=None)
 
 
 async def record(
@@ -28,6 +34,7 @@ async def record(
         event=AuditEvent(
             actor_type=actor_type,
             actor_id=actor_id,
+            actor_name=operator.get(),
             action=action,
             record_type=record_type,
             record_id=record_id,

@@ -109,10 +109,15 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = created_at_field()
     actor_type: str = Field(max_length=20)
     actor_id: int | None = None
+    # The operating-system user behind a CLI action (getpass), so "admin" is never anonymous.
+    actor_name: str | None = Field(default=None, max_length=64)
     action: str = Field(max_length=60)
     record_type: str = Field(max_length=40)
     record_id: int | None = None
     unit_id: int | None = Field(default=None, index=True)
+    # The hash chain (program/audit_chain.py), written once by storage/audit_repo.append.
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
 
 
 class FsmRecord(SQLModel, table=True):

@@ -11,6 +11,7 @@ from storage.models import (  # noqa: F401
     Unit,
 )
 from storage.catastro import CatastroEntry, RedesActivity  # noqa: F401
+from storage.corrections import CorrectionRequest, MemberChange  # noqa: F401
 from storage.cuaderno import CuadernoEntry  # noqa: F401
 from storage.groups import GroupInvitation, GroupSession  # noqa: F401
 from storage.outbox import OutboxMessage  # noqa: F401
