@@ -5,11 +5,14 @@ plain getMe request, and a code is printed even when Telegram cannot be reached.
 """
 import argparse
 import asyncio
+import getpass
+import os
 import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from bot import admin_rights
 from bot.admin_catastro import CatastroFileError, run_catastro
 from bot.markers import N_
 from bot.settings import Settings
@@ -19,7 +22,7 @@ from program.clock import format_datetime
 from program.codes import deep_link
 from program.nudge_schedule import NudgeScheduleError
 from program.roles import STAFF_ROLES, Role
-from services import onboarding, units
+from services import audit, onboarding, units
 from services.cohort_import import import_cohort
 from services.errors import InvalidInput, NotFound
 from services.indicators import import_indicators
@@ -52,11 +55,19 @@ NOT_FOUND = {
     "unit": N_("No existe la unidad {unit} (revisa los ids con «python -m bot unit-list»)."),
     "family": N_("No existe la familia {family} en la unidad {unit}."),
     "representative": N_("La familia {family} no tiene persona representante registrada."),
+    "member": N_("No existe esa persona (revisa el id o el RUN)."),
 }
 INVALID = {
     "timezone": N_("Zona horaria desconocida «{timezone}»: usa una de {choices}."),
     "role": N_("Rol desconocido «{role}»: usa uno de {choices}."),
 }
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()[:64]
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"uid:{os.getuid()}"
 
 
 class AdminError(Exception):
@@ -107,6 +118,7 @@ def read_cohort_file(path: Path, _) -> str:
 
 async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[str], str]) -> int:
     ttl = timedelta(days=settings.invite_ttl_days)
+    audit.operator.set(_os_user())  # every event this command writes names who ran it
     try:
         text = read_cohort_file(args.file, _) if args.command in ("families-import", "indicators-import",
                                                                    "catastro-import") else ""
@@ -115,7 +127,7 @@ async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[s
         engine = make_engine(settings.database_url)
         try:
             async with make_session_factory(engine)() as session:
-                status, code = await _dispatch(args, session, _, ttl, text)
+                status, code = await _dispatch(args, session, _, ttl, text, settings)
                 if status == 0:
                     await session.commit()
         finally:
@@ -128,7 +140,7 @@ async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[s
         message = INVALID.get(invalid.reason, N_("Dato inválido: {what}"))
         return _error(_(message).format(what=invalid.reason, choices=choices, timezone=getattr(args, "timezone", ""),
                                         role=getattr(args, "role", "")))
-    except (AdminError, CatastroFileError) as error:
+    except (AdminError, CatastroFileError, admin_rights.RightsFileError) as error:
         return _error(str(error))
     if code is not None:  # only once committed: a printed code always works
         await _print_code(settings, _, *code, ttl)
@@ -177,7 +189,7 @@ def _error(message: str) -> int:
     return 1
 
 
-async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, tuple[str, str] | None]:
+async def _dispatch(args, session, _, ttl: timedelta, text: str, settings: Settings) -> tuple[int, tuple[str, str] | None]:
     """The exit status, and the (code, unit time zone) of an invitation to print once committed."""
     now = utc_now()
     if args.command == "unit-create":
@@ -210,6 +222,10 @@ async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, t
         return await _unit_schedule(args, session, _), None
     elif args.command in ("catastro-import", "catastro-export"):
         return await run_catastro(args, session, _, text), None
+    elif args.command == "audit-verify":
+        return await admin_rights.verify(session, _), None
+    elif args.command == "subject-export":
+        return await admin_rights.export(session, args, settings, _), None
     elif args.command == "indicators-import":
         return _import_indicators(await import_indicators(session, unit_id=args.unit, text=text), _), None
     elif args.command == "family-invite":

@@ -16,7 +16,7 @@ from bot.markers import N_
 from bot.settings import SettingsError, load_settings
 
 ADMIN_COMMANDS = ("unit-create", "unit-list", "unit-schedule", "staff-add", "families-import", "family-invite",
-                  "indicators-import", "catastro-import", "catastro-export")
+                  "indicators-import", "catastro-import", "catastro-export", "audit-verify", "subject-export")
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
                     "«python -m bot migrate».")
 
@@ -63,6 +63,15 @@ def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
         "exporta a CSV las instituciones activas del Catastro de la unidad"))
     catastro_out.add_argument("--unit", type=int, required=True)
     catastro_out.add_argument("file", type=Path)
+    commands.add_parser("audit-verify", help=_(
+        "comprueba la cadena del registro de auditoría: OK con el total, o el primer eslabón roto"))
+    subject = commands.add_parser("subject-export", help=_(
+        "copia de todos los datos de una persona y su familia (zip con JSON y un documento legible)"))
+    who = subject.add_mutually_exclusive_group(required=True)
+    who.add_argument("--member", type=int, help=_("id de la persona"))
+    who.add_argument("--run", help=_("RUN de la persona"))
+    subject.add_argument("--language", choices=("es", "ht", "en"), help=_("idioma del documento"))
+    subject.add_argument("file", type=Path)
     return root
 
 

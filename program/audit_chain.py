@@ -48,14 +48,22 @@ class ChainReport:
         return self.broken_id is None
 
 
+def verify_link(prev_hash: str, event: Mapping) -> str | None:
+    """None when the event follows `prev_hash` and its content is what was sealed; else the reason."""
+    if event.get("prev_hash") != prev_hash:
+        return "prev"
+    if event.get("hash") != link_hash(prev_hash, event):
+        return "content"
+    return None
+
+
 def verify(events: Iterable[Mapping]) -> ChainReport:
     """Events in id order, each a mapping with id, prev_hash, hash and the HASHED_FIELDS."""
     prev, count = GENESIS, 0
     for event in events:
         count += 1
-        if event.get("prev_hash") != prev:
-            return ChainReport(count=count, head=prev, broken_id=event["id"], reason="prev")
-        if event.get("hash") != link_hash(prev, event):
-            return ChainReport(count=count, head=prev, broken_id=event["id"], reason="content")
+        reason = verify_link(prev, event)
+        if reason is not None:
+            return ChainReport(count=count, head=prev, broken_id=event["id"], reason=reason)
         prev = event["hash"]
     return ChainReport(count=count, head=prev)

@@ -5,6 +5,7 @@ from contextvars import ContextVar
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor
+from program.audit_chain import GENESIS, ChainReport, verify_link
 from storage import audit_repo
 from storage.models import AuditEvent
 
@@ -41,3 +42,15 @@ async def record(
             unit_id=unit_id if unit_id is not None else (actor.unit_id if actor else None),
         ),
     )
+
+
+async def verify_chain(session: AsyncSession) -> ChainReport:
+    """`audit-verify`: walks the whole trail in id order; the first broken link, or the count and head."""
+    prev, count = GENESIS, 0
+    async for event in audit_repo.chain_rows(session):
+        report = verify_link(prev, event)
+        count += 1
+        if report is not None:
+            return ChainReport(count=count, head=prev, broken_id=event["id"], reason=report)
+        prev = event["hash"]
+    return ChainReport(count=count, head=prev)
