@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from bot.catalogs import DOMAIN, compiled_locales
+from bot.markers import N_
 from program.access import Actor
 from program.roles import Role
 from program.run import InvalidRun, normalise_run
@@ -13,8 +14,9 @@ from services.errors import NotFound
 from storage import people_repo, subject_repo
 from storage.types import utc_now
 
-BROKEN_REASONS = {"prev": "el evento anterior fue borrado o cambiado de lugar",
-                  "content": "su contenido fue modificado"}
+BROKEN_REASONS = {"prev": N_("el evento anterior fue borrado o cambiado de lugar"),
+                  "content": N_("su contenido fue modificado"),
+                  "tail": N_("faltan los eventos posteriores a este: el último registrado no coincide")}
 
 
 class RightsFileError(Exception):

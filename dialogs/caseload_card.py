@@ -20,7 +20,7 @@ from dialogs.widgets import T, buttons_only
 from program.clock import format_date, format_datetime, to_local
 from program.roles import Role
 from program.run import format_run
-from services import caseload, caseload_assign
+from services import caseload, caseload_assign, rectification
 from services.errors import NotAllowed, NotFound
 
 DENIED = {"denied": True, "found": False}
@@ -71,7 +71,10 @@ async def card_getter(dialog_manager: DialogManager, session, viewer, clock, **_
     except (NotAllowed, NotFound):
         return DENIED | {"can_invite": False, "can_reassign": False, "can_send": False}
     card, row, family = summary.card, summary.row, summary.card.family
+    corrections = len(await rectification.open_requests(session, actor=viewer.actor, family_id=family.id))
     return {
+        "can_correct": rectification.may_correct(viewer.actor, family), "corrections": corrections,
+        "has_corrections": bool(corrections),
         "denied": False, "found": True,
         "can_invite": card.can_edit and summary.representative != "none",
         "can_reassign": summary.can_reassign, "can_send": card.can_edit,
@@ -152,6 +155,12 @@ async def on_reassign(callback: CallbackQuery, _button: Button, manager: DialogM
     await manager.switch_to(Caseload.reassign_role)
 
 
+async def _start_correcting(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    from dialogs.caseload_correct import start_correcting  # it imports this module's helpers
+
+    await start_correcting(callback, button, manager)
+
+
 def _back(widget_id: str) -> SwitchTo:
     return SwitchTo(T("⬅️ Ficha de la familia"), id=widget_id, state=Caseload.family)
 
@@ -176,6 +185,9 @@ def card_windows() -> list[Window]:
             Button(T("✉️ Invitar a la persona representante"), id="invite", on_click=on_invite, when="can_invite"),
             Button(T("📍 Enviar un recurso"), id="send_resource", on_click=start_sending, when="can_send"),
             Button(T("🔁 Reasignar"), id="reassign", on_click=on_reassign, when="can_reassign"),
+            Button(T("✏️ Corregir datos"), id="correct", on_click=_start_correcting, when="can_correct"),
+            SwitchTo(T("📝 Pedidos de corrección: {corrections}"), id="corrections", state=Caseload.corrections,
+                     when="has_corrections"),
             SwitchTo(T("⬅️ Mis familias"), id="back_families", state=Caseload.families),
             buttons_only(),
             state=Caseload.family,

@@ -6,6 +6,7 @@ from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Start, SwitchTo
 
 from dialogs.labels import role_label
+from dialogs.privacy_rights import rights_buttons, rights_windows
 from dialogs.resources import start_resources
 from dialogs.states import Appointments, Cuaderno, FamilyBono, FamilyMenu, FamilyPlan, Language
 from dialogs.texts import privacy_notice, unit_contact
@@ -83,9 +84,11 @@ def family_menu_dialog() -> Dialog:
         ),
         Window(
             T("{notice}\n\nAceptaste este aviso el {accepted}."),
+            *rights_buttons(),
             SwitchTo(T("⬅️ Menú"), id="back_privacy", state=FamilyMenu.main),
             buttons_only(),
             state=FamilyMenu.privacy,
             getter=privacy_getter,
         ),
+        *rights_windows(),
     )

@@ -14,6 +14,7 @@ class FamilyMenu(StatesGroup):
     family = State()
     team = State()
     privacy = State()
+    correction = State()  # dialogs/privacy_rights.py
 
 
 class Language(StatesGroup):
@@ -62,6 +63,10 @@ class Caseload(StatesGroup):
     reassign_role = State()
     reassign_person = State()
     reassign_confirm = State()
+    correct_member = State()  # dialogs/caseload_correct.py: rectification
+    correct_field = State()
+    correct_value = State()
+    corrections = State()
 
 
 class Cuaderno(StatesGroup):

@@ -41,7 +41,7 @@ class ChainReport:
     count: int
     head: str
     broken_id: int | None = None
-    reason: str | None = None  # "prev" (a removed or reordered event before this one) or "content"
+    reason: str | None = None  # "prev" (an event before this one removed or moved), "content", or "tail"
 
     @property
     def ok(self) -> bool:

@@ -45,12 +45,17 @@ async def record(
 
 
 async def verify_chain(session: AsyncSession) -> ChainReport:
-    """`audit-verify`: walks the whole trail in id order; the first broken link, or the count and head."""
-    prev, count = GENESIS, 0
+    """`audit-verify`: walks the whole trail in id order; the first broken link, or the count and head.
+    The end of the chain must be the head row's hash and count, or the newest events were removed."""
+    prev, count, last_id = GENESIS, 0, None
     async for event in audit_repo.chain_rows(session):
-        report = verify_link(prev, event)
+        reason = verify_link(prev, event)
         count += 1
-        if report is not None:
-            return ChainReport(count=count, head=prev, broken_id=event["id"], reason=report)
-        prev = event["hash"]
+        if reason is not None:
+            return ChainReport(count=count, head=prev, broken_id=event["id"], reason=reason)
+        prev, last_id = event["hash"], event["id"]
+    head = await audit_repo.head(session)
+    expected = (head.hash, head.count) if head is not None else (GENESIS, 0)
+    if (prev, count) != expected:
+        return ChainReport(count=count, head=prev, broken_id=last_id or 0, reason="tail")
     return ChainReport(count=count, head=prev)

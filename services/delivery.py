@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 
 from program.quiet_hours import is_quiet, release_time
+from services import audit
 from services.sender import Buttons, Sender, SendBlocked, SendRejected, SendRetry
 from storage import outbox_repo
 from storage.models import ChatAccount
@@ -141,3 +142,6 @@ class OutboxDispatcher:
             if account is not None and account.blocked_at is None:
                 account.blocked_at = self.clock()
                 session.add(account)
+                # Telegram answered 403: the person blocked the bot (no actor of ours did anything).
+                await audit.record(session, actor=None, action="account.blocked", record_type="chat_account",
+                                   record_id=account.id)

@@ -1,40 +1,46 @@
 """The audit trail: append-only, each row chained to the one before it (program/audit_chain.py).
 
-Nothing here updates or deletes a row. Appends are serialised so two writers never chain to the same
-predecessor: on PostgreSQL with a transaction-scoped advisory lock held until commit; on SQLite writers
-are serialised by the database itself (WAL: a transaction whose snapshot is stale cannot write, so a
-fork becomes an error, never a silent second branch).
+Nothing here updates or deletes an audit row. Appends are serialised by the single audit_chain_head
+row, which each append UPDATEs first and holds until commit: on PostgreSQL that is a row lock (a second
+writer waits, then reads the head the first one committed); on SQLite the UPDATE opens the write
+transaction (pysqlite would otherwise read the head outside any transaction, in autocommit, and two
+writers could chain to the same predecessor).
 """
 from collections.abc import AsyncIterator, Sequence
 
-from sqlalchemy import text
+from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.audit_chain import GENESIS, HASHED_FIELDS, link_hash
-from storage.models import AuditEvent
+from storage.models import AuditChainHead, AuditEvent
 
-# Any constant shared by every writer of this database; "acompaña audit" in ASCII bytes, truncated.
-CHAIN_LOCK_KEY = 0x4163_6F6D_7061_41
-
-
-async def _lock_chain(session: AsyncSession) -> None:
-    if session.bind.dialect.name == "postgresql":
-        await session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=CHAIN_LOCK_KEY))
+HEAD_ID = 1
 
 
-async def head_hash(session: AsyncSession) -> str:
-    last = (await session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))).first()
-    return last or GENESIS
+async def _lock_head(session: AsyncSession) -> AuditChainHead:
+    bump = update(AuditChainHead).where(col(AuditChainHead.id) == HEAD_ID).values(count=AuditChainHead.count + 1)
+    if (await session.exec(bump)).rowcount == 0:  # a database made by create_all (tests): no head row yet
+        session.add(AuditChainHead(id=HEAD_ID, hash=GENESIS, count=0))
+        await session.flush()
+        await session.exec(bump)
+    head = await session.get(AuditChainHead, HEAD_ID, populate_existing=True)
+    return head
 
 
 async def append(session: AsyncSession, *, event: AuditEvent) -> None:
-    await session.flush()  # the caller's own writes first, so the lock is held for as short as possible
-    await _lock_chain(session)
-    event.prev_hash = await head_hash(session)
+    await session.flush()  # the caller's own writes first
+    head = await _lock_head(session)
+    event.prev_hash = head.hash
     event.hash = link_hash(event.prev_hash, {name: getattr(event, name) for name in HASHED_FIELDS})
     session.add(event)
+    head.hash = event.hash
+    session.add(head)
     await session.flush()
+
+
+async def head(session: AsyncSession) -> AuditChainHead | None:
+    return await session.get(AuditChainHead, HEAD_ID, populate_existing=True)
 
 
 async def list_events(session: AsyncSession, *, action: str | None = None, limit: int = 100) -> Sequence[AuditEvent]:
@@ -45,7 +51,7 @@ async def list_events(session: AsyncSession, *, action: str | None = None, limit
 
 
 async def chain_rows(session: AsyncSession, *, batch: int = 5000) -> AsyncIterator[dict]:
-    """Every event in id order, as plain mappings for program.audit_chain.verify, a batch at a time."""
+    """Every event in id order, as plain mappings for program.audit_chain, a batch at a time."""
     after = 0
     while True:
         rows = (await session.exec(select(AuditEvent).where(col(AuditEvent.id) > after)
@@ -61,8 +67,6 @@ async def chain_rows(session: AsyncSession, *, batch: int = 5000) -> AsyncIterat
 async def events_about(session: AsyncSession, *, actor_member_ids: Sequence[int],
                        records: dict[str, Sequence[int]]) -> Sequence[AuditEvent]:
     """The events done by these members, or on these records ({record_type: ids}), oldest first."""
-    from sqlalchemy import and_, or_
-
     conditions = [and_(AuditEvent.actor_type == "member", col(AuditEvent.actor_id).in_(list(actor_member_ids)))]
     conditions += [and_(AuditEvent.record_type == kind, col(AuditEvent.record_id).in_(list(ids)))
                    for kind, ids in records.items() if ids]

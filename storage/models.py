@@ -120,6 +120,18 @@ class AuditEvent(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
+class AuditChainHead(SQLModel, table=True):
+    """One row: the hash of the newest audit event and how many there are. Appending locks this row
+    (UPDATE), which serialises writers on both databases, and `audit-verify` compares the chain's end
+    with it, so removing the newest events is noticed too."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: int = Field(default=1, primary_key=True)
+    hash: str = Field(max_length=64)
+    count: int = 0
+
+
 class FsmRecord(SQLModel, table=True):
     """aiogram / aiogram-dialog state, so a dialog resumes after a restart or on another worker."""
 

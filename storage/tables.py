@@ -1,5 +1,6 @@
 """Importing this module registers every table on SQLModel.metadata (for Alembic and tests)."""
 from storage.models import (  # noqa: F401
+    AuditChainHead,
     AuditEvent,
     ChatAccount,
     CodeAttempt,

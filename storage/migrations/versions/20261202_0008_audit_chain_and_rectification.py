@@ -1,4 +1,4 @@
-"""audit hash chain, the CLI's operating-system user, member corrections and correction requests
+"""audit hash chain and its head row, the CLI's operating-system user, member corrections and correction requests
 
 Revision ID: 0008
 Revises: 0005
@@ -20,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def _chain_existing_events() -> None:
+def _chain_existing_events() -> tuple[str, int]:
     connection = op.get_bind()
     audit = sa.table('audit_event', sa.column('id'), sa.column('prev_hash'), sa.column('hash'),
                      *(sa.column(name, storage.types.UtcDateTime() if name == 'at' else None)
@@ -31,6 +31,7 @@ def _chain_existing_events() -> None:
         digest = link_hash(prev, row)
         connection.execute(audit.update().where(audit.c.id == row['id']).values(prev_hash=prev, hash=digest))
         prev = digest
+    return prev, len(rows)
 
 
 def upgrade() -> None:
@@ -73,13 +74,22 @@ def upgrade() -> None:
         batch.add_column(sa.Column('actor_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
         batch.add_column(sa.Column('prev_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
         batch.add_column(sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
-    _chain_existing_events()
+    head, count = _chain_existing_events()
+    op.create_table('audit_chain_head',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.bulk_insert(sa.table('audit_chain_head', sa.column('id'), sa.column('hash'), sa.column('count')),
+                   [{'id': 1, 'hash': head, 'count': count}])
     with op.batch_alter_table('audit_event') as batch:
         batch.alter_column('prev_hash', existing_type=sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False)
         batch.alter_column('hash', existing_type=sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False)
 
 
 def downgrade() -> None:
+    op.drop_table('audit_chain_head')
     with op.batch_alter_table('audit_event') as batch:
         batch.drop_column('hash')
         batch.drop_column('prev_hash')
