@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot import admin_rights
 from bot.admin_catastro import CatastroFileError, run_catastro
-from bot.markers import N_
+from texts.markers import N_
 from bot.settings import Settings
 from program.access import Actor
 from program.clock import UNIT_TIMEZONES

@@ -4,7 +4,7 @@ The import is all or nothing: with any bad row it prints every problem and write
 import sys
 from pathlib import Path
 
-from bot.catastro_texts import import_summary, report_lines
+from texts.catastro import import_summary, report_lines
 from program.access import Actor
 from program.roles import Role
 from services.catastro_csv import export_catastro, import_catastro

@@ -4,8 +4,6 @@ import gettext
 import sys
 from pathlib import Path
 
-from bot.catalogs import DOMAIN, compiled_locales
-from bot.markers import N_
 from program.access import Actor
 from program.roles import Role
 from program.run import InvalidRun, normalise_run
@@ -13,6 +11,8 @@ from services import audit, subject_document, subject_export
 from services.errors import NotFound
 from storage import people_repo, subject_repo
 from storage.types import utc_now
+from texts.catalogs import DOMAIN, compiled_locales
+from texts.markers import N_
 
 BROKEN_REASONS = {"prev": N_("el evento anterior fue borrado o cambiado de lugar"),
                   "content": N_("su contenido fue modificado"),

@@ -10,9 +10,9 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.catalogs import Gettext, translator
+from texts.catalogs import Gettext, translator
 from bot.logs import configure_logging
-from bot.markers import N_
+from texts.markers import N_
 from bot.settings import SettingsError, load_settings
 
 ADMIN_COMMANDS = ("unit-create", "unit-list", "unit-schedule", "staff-add", "families-import", "family-invite",

@@ -12,7 +12,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
-from bot.nudge_texts import render
+from texts.scheduled_messages import render
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.telegram_sender import TelegramSender

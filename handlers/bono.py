@@ -7,8 +7,8 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
-from dialogs.navigation import show_menu
-from dialogs.states import FamilyBono
+from dialogs.common.navigation import show_menu
+from dialogs.common.states import FamilyBono
 from program.roles import Role
 from services import bono
 from services.errors import InvalidInput, NotAllowed
