@@ -4,6 +4,7 @@ import gettext
 import sys
 from pathlib import Path
 
+from bot import admin_media
 from program.access import Actor
 from program.roles import Role
 from program.run import InvalidRun, normalise_run
@@ -68,4 +69,8 @@ async def export(session, args, settings, _) -> int:
     print(_("Copia de los datos de la persona {member} (familia {family}) en {path}: {count} registros, "
             "{media} notas de voz y fotos listadas.").format(member=member_id, family=result.family_id, path=path,
                                                              count=result.count(), media=len(result.media)))
+    if args.media is not None:
+        fetched, failed = await admin_media.download(settings, result.media, args.media)
+        print(_("Notas de voz y fotos descargadas en {folder}: {fetched}; sin descargar: {failed}.").format(
+            folder=args.media, fetched=fetched, failed=failed))
     return 0

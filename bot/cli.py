@@ -71,6 +71,8 @@ def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
     who.add_argument("--member", type=int, help=_("id de la persona"))
     who.add_argument("--run", help=_("RUN de la persona"))
     subject.add_argument("--language", choices=("es", "ht", "en"), help=_("idioma del documento"))
+    subject.add_argument("--media", type=Path, metavar="CARPETA", help=_(
+        "descarga además de Telegram las notas de voz y fotos de la persona a esta carpeta"))
     subject.add_argument("file", type=Path)
     return root
 

@@ -24,6 +24,7 @@ from storage.corrections import CorrectionRequest, MemberChange
 from storage.models import AuditEvent, ChatAccount, Member
 from tests.e2e.test_cli import CLOSED_PORT, GOOD_ROWS, HEADER, cli
 from tests.support import seed, updates
+from tests.support.harness import BotHarness
 from tests.support.outbox import enqueue
 from tests.support.outbox import row as outbox_row
 
@@ -134,16 +135,26 @@ async def test_a_family_cannot_export_another_family_and_the_attempt_is_audited(
     assert [(e.actor_type, e.record_id) for e in denied] == [("member", other.member_id), ("staff", other.member_id)]
 
 
-async def test_subject_export_and_audit_verify_from_the_cli(tmp_path):
+async def test_subject_export_and_audit_verify_from_the_cli(tmp_path, fake_api):
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", "BOT_API_BASE_URL": CLOSED_PORT}
     assert (await cli("unit-create", "--comuna", "Conchalí", "--name", "UIF", cwd=tmp_path, **env)).status == 0
     (tmp_path / "c.csv").write_text(HEADER + GOOD_ROWS, encoding="utf-8")
     assert (await cli("families-import", "--unit", "1", str(tmp_path / "c.csv"), cwd=tmp_path, **env)).status == 0
+    database = sqlite3.connect(tmp_path / "db.sqlite3")
+    database.execute("INSERT INTO cuaderno_entry (family_id, member_id, kind, content_type, file_id, duration, "
+                     "created_at) VALUES (1, 1, 'note', 'voice', 'VOICE-CLI', 4, '2026-11-20 12:00:00.000000')")
+    database.commit()
 
-    result = await cli("subject-export", "--run", "12.345.678-5", str(tmp_path / "out.zip"), cwd=tmp_path, **env)
-    assert result.status == 0 and "out.zip" in result.out, result
+    fake_api.file_content = b"OggS-voice-bytes"
+    online = env | {"BOT_API_BASE_URL": fake_api.base_url, "BOT_TOKEN": BotHarness.TOKEN}
+    result = await cli("subject-export", "--run", "12.345.678-5", str(tmp_path / "out.zip"), "--media",
+                       str(tmp_path / "media"), cwd=tmp_path, **online)
+    assert result.status == 0 and "out.zip" in result.out and "descargadas" in result.out, result
+    assert [p.read_bytes() for p in (tmp_path / "media").iterdir()] == [b"OggS-voice-bytes"]
+    assert fake_api.requests("getFile")[0].params["file_id"] == "VOICE-CLI"
     archive = zipfile.ZipFile(tmp_path / "out.zip")
     assert "mis_datos_acompana.html" in archive.namelist()
+    assert [m["file_id"] for m in json.loads(archive.read("data/media.json"))] == ["VOICE-CLI"]
     assert [m["given_names"] for m in json.loads(archive.read("data/members.json"))] == ["María", "Pedro"]
     assert "Jean" not in json.dumps([json.loads(archive.read(n)) for n in archive.namelist() if n.endswith(".json")])
     missing = await cli("subject-export", "--member", "999", str(tmp_path / "x.zip"), cwd=tmp_path, **env)
@@ -152,7 +163,6 @@ async def test_subject_export_and_audit_verify_from_the_cli(tmp_path):
     assert bad_run.status != 0 and "dígito verificador" in bad_run.err
 
     # Every CLI action names the operating-system user; the trail verifies.
-    database = sqlite3.connect(tmp_path / "db.sqlite3")
     rows = database.execute("SELECT id, actor_name, action FROM audit_event ORDER BY id").fetchall()
     assert {name for _id, name, _action in rows} == {getpass.getuser()}
     assert "subject.export" in {action for _id, _name, action in rows}
@@ -337,3 +347,18 @@ async def test_a_family_asks_for_a_correction_and_the_afi_sees_it_until_done(har
     assert content["corrections"] == []
     assert len(await _events(session_factory, "correction.request")) == 2
     assert len(await _events(session_factory, "correction.done")) == 2
+
+
+def test_the_app_never_updates_or_deletes_audit_rows():
+    """Only the migration that introduced the chain writes to stored events; the code appends only."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    forbidden = re.compile(r"(update|delete)\(\s*AuditEvent|(UPDATE|DELETE\s+FROM)\s+audit_event|"
+                           r"session\.delete\(\s*(event|audit)", re.IGNORECASE)
+    offenders = [f"{path.relative_to(root)}: {match.group(0)}"
+                 for folder in ("bot", "handlers", "dialogs", "services", "storage", "program", "texts")
+                 for path in (root / folder).rglob("*.py") if "migrations" not in path.parts
+                 for match in forbidden.finditer(path.read_text(encoding="utf-8"))]
+    assert offenders == []
