@@ -6,9 +6,9 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from texts.markers import N_
 from program.roles import Role
 from services.viewer import Viewer
+from texts.markers import N_
 
 log = logging.getLogger(__name__)
 

@@ -6,19 +6,21 @@ are extracted by Babel like the rest. Args hold ids, ISO dates and the names the
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from program.clock import format_date, to_local
+from storage.outbox import OutboxMessage
 from texts.catalogs import DOMAIN, Gettext, compiled_locales
 from texts.catastro import entry_lines
 from texts.markers import N_
-from program.clock import format_date, to_local
-from services.sender import Buttons
-from storage.outbox import OutboxMessage
+from texts.months import month_label
+
+if TYPE_CHECKING:  # the sender's type only: at run time texts/ imports nothing from services/ (which imports N_)
+    from services.sender import Buttons
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-MONTHS = (N_("enero"), N_("febrero"), N_("marzo"), N_("abril"), N_("mayo"), N_("junio"), N_("julio"),
-          N_("agosto"), N_("septiembre"), N_("octubre"), N_("noviembre"), N_("diciembre"))
 NEVER_ASK = N_("🔒 El programa nunca te pedirá claves ni números de tarjeta.")
 
 
@@ -35,11 +37,6 @@ def _environment(locale: str) -> Environment:
                       undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(_translations(locale), newstyle=True)
     return env
-
-
-def month_label(value: str, _: Gettext) -> str:
-    year, month = value.split("-")
-    return f"{_(MONTHS[int(month) - 1])} {year}"
 
 
 def _local(value: str, tz_name: str) -> datetime:
@@ -127,7 +124,7 @@ def _digest(message: OutboxMessage, _: Gettext, locale: str) -> str:
     return _environment(locale).get_template(f"{message.template}.j2").render(**args).strip()
 
 
-def render(message: OutboxMessage, locale: str) -> tuple[str, Buttons]:
+def render(message: OutboxMessage, locale: str) -> tuple[str, "Buttons"]:
     _ = _translations(locale).gettext
     if message.template.startswith("visit_"):
         text = _visit(message, _)

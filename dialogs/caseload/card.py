@@ -1,34 +1,30 @@
 """A family's card (head: stage, last and next session, next visit, Bono, whether the representative
 uses the bot, team, members) and its sections: sessions, plan, Matriz Línea Base → Línea de Salida."""
-from datetime import date
 
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Row, SwitchTo
 
-from texts.markers import N_
 from dialogs.caseload.invite import on_invite
 from dialogs.catastro.send import start_sending
+from dialogs.common.context import today
+from dialogs.common.labels import role_label, status_label, trajectory_label
 from dialogs.common.record_labels import (
     bono_line, commitment_status_label, dimension_label, fit, last_session_label,
-    matriz_state_label, next_due_label, outcome_label, responsible_label, session_code, short, stage_label,
+    matriz_state_label, next_due_label, outcome_label, responsible_label, session_code, stage_label,
 )
-from dialogs.common.labels import role_label, status_label, trajectory_label
 from dialogs.common.states import Caseload
 from dialogs.common.widgets import T, buttons_only
-from program.clock import format_date, format_datetime, to_local
+from program.clock import format_date, format_datetime
 from program.roles import Role
 from program.run import format_run
+from program.text_split import short
 from services import caseload, caseload_assign, rectification
 from services.errors import NotAllowed, NotFound
+from texts.markers import N_
 
 DENIED = {"denied": True, "found": False}
-
-
-def today(manager: DialogManager) -> date:
-    data = manager.middleware_data
-    return to_local(data["clock"](), data["viewer"].timezone).date()
 
 
 def family_id(manager: DialogManager) -> int:

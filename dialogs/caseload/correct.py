@@ -1,6 +1,8 @@
 """✏️ Corregir datos, from a family's card (rectification, Ley 21.719): the assigned AFI or the jefe/a
 picks a member, then the field, then types the new value; and the corrections the family asked for,
 listened to or read here and marked done. Old and new values go to member_change (services/rectification)."""
+from datetime import date
+
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -10,8 +12,9 @@ from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from texts.markers import N_
-from dialogs.caseload.card import family_id, today
-from dialogs.common.record_labels import short
+from dialogs.caseload.card import family_id
+from dialogs.common.context import explain, today
+from program.text_split import short
 from dialogs.common.states import Caseload
 from dialogs.common.widgets import T, buttons_only
 from program.clock import format_date, format_datetime
@@ -48,12 +51,6 @@ def _shown(field: str, value) -> str:
     if field == "birth_date":
         return format_date(value)
     return str(value)
-
-
-async def _say(manager: DialogManager, text: str) -> None:
-    data = manager.middleware_data
-    await data["bot"].send_message(data["event_chat"].id, text)
-    manager.show_mode = ShowMode.SEND
 
 
 async def start_correcting(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -112,27 +109,25 @@ async def on_value(message: Message, _widget, manager: DialogManager, value: str
             data["session"], actor=data["viewer"].actor, member_id=draft.get("correct_member", 0), field=field,
             raw_value=value, today=today(manager), now=data["clock"]())
     except (InvalidValue, InvalidInput) as problem:
-        await _say(manager, _(PROBLEMS.get(problem.reason, PROBLEMS["empty"])))
+        await explain(manager, _(PROBLEMS.get(problem.reason, PROBLEMS["empty"])))
         return
     except (NotAllowed, NotFound):
-        await _say(manager, _("Solo el Apoyo Familiar asignado o la jefatura pueden corregir estos datos."))
+        await explain(manager, _("Solo el Apoyo Familiar asignado o la jefatura pueden corregir estos datos."))
         await manager.switch_to(Caseload.family)
         return
     old = _shown(field, change.old_value if field != "birth_date" else _date(change.old_value))
     new = _shown(field, change.new_value if field != "birth_date" else _date(change.new_value))
-    await _say(manager, _("✅ Corregido · {field}: «{old}» → «{new}». El cambio queda registrado.").format(
+    await explain(manager, _("✅ Corregido · {field}: «{old}» → «{new}». El cambio queda registrado.").format(
         field=_(FIELD_LABELS[field]), old=old, new=new))
     await manager.switch_to(Caseload.correct_field)
 
 
-def _date(value: str | None):
-    from datetime import date
-
+def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
 async def on_not_text(message: Message, _widget, manager: DialogManager) -> None:
-    await _say(manager, _("Escribe el nuevo valor con el teclado, o toca ⬅️ Atrás."))
+    await explain(manager, _("Escribe el nuevo valor con el teclado, o toca ⬅️ Atrás."))
 
 
 async def requests_getter(dialog_manager: DialogManager, session, viewer, **_kwargs) -> dict:

@@ -4,10 +4,10 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.common.record_labels import dimension_label
 from dialogs.catastro.edit import back_button, draft, header, save_field
 from dialogs.catastro.labels import area_label, need_label
 from dialogs.common.pickers import DraftMultiselect
+from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import Catastro as C
 from dialogs.common.widgets import T, buttons_only
 from program.matriz import DIMENSIONS

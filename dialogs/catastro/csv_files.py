@@ -15,9 +15,8 @@ from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, SwitchTo
 
-from texts.catastro import import_summary, report_lines
 from dialogs.catastro.labels import area_label, need_label
-from dialogs.session_record.flow import explain, today
+from dialogs.common.context import explain, today
 from dialogs.common.states import Catastro as C
 from dialogs.common.widgets import T
 from program.catastro_csv import COLUMNS
@@ -25,6 +24,8 @@ from program.needs import needs
 from program.text_split import split_message
 from services import catastro_csv
 from services.errors import NotAllowed, NotFound
+from texts.catastro import import_summary
+from texts.csv_rows import CATASTRO_REASONS, report_lines
 
 MAX_BYTES = 2_000_000  # a few thousand rows; Telegram lets bots download up to 20 MB
 CSV_TYPES = {"text/csv", "text/comma-separated-values", "application/csv", "text/plain", "application/vnd.ms-excel",
@@ -69,7 +70,7 @@ async def on_document(message: Message, _widget, manager: DialogManager) -> None
         return
     if report.errors:
         lines = [_("No se importó nada. Corrige estas filas y vuelve a enviar el archivo:"),
-                 *report_lines(report.errors, _)]
+                 *report_lines(report.errors, CATASTRO_REASONS, _)]
         await _say_all(manager, "\n".join(lines))
         return
     await explain(manager, "✅ " + import_summary(report, _))

@@ -12,15 +12,16 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from texts.markers import N_
 from dialogs.catastro.labels import QUESTIONS, entry_details, field_label
-from dialogs.session_record.flow import explain, short
+from dialogs.common.context import explain
 from dialogs.common.inputs import InputProblem, text_input, text_problem
 from dialogs.common.states import Catastro as C
 from dialogs.common.widgets import T, buttons_only
 from program.catastro import TEXT_LIMITS, EntryData, FieldProblem, clean_text, fold
+from program.text_split import short
 from services import catastro
 from services.errors import InvalidInput, NotAllowed
+from texts.markers import N_
 
 STEPS = ("name", "contact_person", "address", "sector", "phones", "email_web", "target_population", "theme",
          "dimensions", "programs_services", "access_requirements", "needs")

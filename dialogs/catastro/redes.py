@@ -9,15 +9,16 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from texts.markers import N_
-from dialogs.common.record_labels import fit
-from dialogs.session_record.flow import explain, short, today
+from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input, text_input
+from dialogs.common.record_labels import fit
 from dialogs.common.states import Catastro as C
 from dialogs.common.widgets import T, buttons_only
 from program.clock import format_date
+from program.text_split import short
 from services import redes
 from services.errors import InvalidInput, NotAllowed
+from texts.markers import N_
 
 STEPS = ("description", "responsible", "indicator", "resources")
 OPTIONAL = ("indicator", "resources")

@@ -13,11 +13,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.input import MessageInput, TextInput
 
-from dialogs.session_record.flow import explain, today
+from dialogs.common.context import explain, today
 from program.clock import format_date, parse_date
 
 TEXT_MAX = 500  # a plan topic, an action, a reason or a note: enough for a paragraph, not for a report
-SEARCH_MAX = 60
 OLDEST_YEAR = 2015  # the program as it is today; an older year is a typo (26 instead of 2026)
 
 

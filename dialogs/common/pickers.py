@@ -1,4 +1,4 @@
-"""Widgets of the session record: a calendar on the bot's clock, a checklist bound to the draft, labels.
+"""Pickers every feature uses: a calendar on the bot's clock, a checklist bound to the draft.
 
 aiogram-dialog's Calendar takes "today" from the machine's clock and names months with the C locale
 (%B), which is neither the unit's day nor the person's language: ClockCalendar takes "today" from the
@@ -18,12 +18,7 @@ from aiogram_dialog.widgets.kbd.calendar_kbd import (
 )
 from aiogram_dialog.widgets.text import Format, Text
 
-from program.matriz import DIMENSIONS
-
-
-def month_name(month: int) -> str:
-    return (_("enero"), _("febrero"), _("marzo"), _("abril"), _("mayo"), _("junio"), _("julio"), _("agosto"),
-            _("septiembre"), _("octubre"), _("noviembre"), _("diciembre"))[month - 1]
+from texts.months import month_name
 
 
 def weekday_name(weekday: int) -> str:
@@ -46,12 +41,12 @@ class _Label(Text):
         if self.kind == "weekday":
             return weekday_name(when.weekday())
         if self.kind == "month":
-            return month_name(when.month)
+            return month_name(when.month, _)
         if self.kind == "header":
-            return f"🗓 {month_name(when.month)} {when.year}"
+            return f"🗓 {month_name(when.month, _)} {when.year}"
         if self.kind == "prev":
-            return f"« {month_name(when.month)}"
-        return f"{month_name(when.month)} »"
+            return f"« {month_name(when.month, _)}"
+        return f"{month_name(when.month, _)} »"
 
 
 class ClockCalendar(Calendar):
@@ -85,14 +80,6 @@ class ClockCalendar(Calendar):
         if self.get_offset(manager) is None and data.get("today"):
             self.set_offset(data.get("start_month") or data["today"], manager)
         return await super()._render_keyboard(data, manager)
-
-
-def dimension_label(dimension_id: str) -> str:
-    """The five Matriz dimensions are fixed by the program (program/matriz.py); their names translate."""
-    names = {"trabajo": _("Trabajo y Seguridad Social"), "ingresos": _("Ingresos"), "salud": _("Salud"),
-             "educacion": _("Educación"), "vivienda": _("Vivienda y Entorno")}
-    emoji = next((d.emoji for d in DIMENSIONS if d.id == dimension_id), "")
-    return f"{emoji} {names.get(dimension_id, dimension_id)}".strip()
 
 
 class DraftMultiselect(Multiselect):

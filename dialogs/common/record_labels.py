@@ -1,11 +1,10 @@
-"""Translated names for what "Mis familias" and the family card show: stages, outcomes, Bono answers,
-commitment states, Matriz states. The msgids match the session record's where the thing is the same."""
-import re
-
+"""Translated names for what the session record, "Mis familias", the family card, the plan and the Catastro
+show: stages, outcomes, Bono answers, commitment states, Matriz dimensions and states."""
 from aiogram.utils.i18n import gettext as _
 
 from program.clock import format_date
 from program.matriz import DIMENSIONS
+from texts.months import month_label
 
 
 def stage_label(stage: str) -> str:
@@ -36,18 +35,6 @@ def outcome_mark(outcome: str) -> str:
 def bono_label(answer: str | None) -> str:
     return {"cobrado": _("✅ Cobrado"), "no_cobrado": _("❌ No cobrado"), "no_sabe": _("❓ No sabe")}.get(
         answer, answer or "")
-
-
-def month_name(month: int) -> str:
-    return (_("enero"), _("febrero"), _("marzo"), _("abril"), _("mayo"), _("junio"), _("julio"), _("agosto"),
-            _("septiembre"), _("octubre"), _("noviembre"), _("diciembre"))[month - 1]
-
-
-def month_label(value: str | None) -> str:
-    match = re.match(r"^(\d{4})-(\d{2})$", value or "")
-    if match and 1 <= int(match.group(2)) <= 12:
-        return f"{month_name(int(match.group(2)))} {match.group(1)}"
-    return value or ""
 
 
 def dimension_label(dimension_id: str) -> str:
@@ -97,12 +84,7 @@ def next_due_label(due, today) -> str:
 
 
 def bono_line(bono: tuple[str, str] | None) -> str:
-    return f"{month_label(bono[0])} {bono_label(bono[1])}" if bono else "—"
-
-
-def short(text: str, limit: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return f"{month_label(bono[0], _)} {bono_label(bono[1])}" if bono else "—"
 
 
 def fit(lines: list[str], limit: int = 3300) -> str:

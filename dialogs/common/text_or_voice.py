@@ -3,7 +3,7 @@ from aiogram.enums import ContentType
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog.widgets.input import MessageInput, TextInput
 
-from dialogs.session_record.flow import explain
+from dialogs.common.context import explain
 
 
 def voice_label(seconds: int) -> str:

@@ -13,7 +13,7 @@ from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.common.inputs import InputProblem
-from dialogs.common.pickers import dimension_label
+from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import Cuaderno
 from dialogs.common.widgets import T, buttons_only
 from services import cuaderno

@@ -11,15 +11,15 @@ from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from dialogs.common.states import Cuaderno
+from dialogs.common.widgets import T, buttons_only
 from dialogs.cuaderno.add import (
     KIND_EMOJI, NOTES, add_windows, dimension_of, resource_kind_label, resource_level_label, say, section_label,
     start_adding,
 )
-from dialogs.session_record.flow import short
-from dialogs.common.states import Cuaderno
-from dialogs.common.widgets import T, buttons_only
 from program.clock import format_date
 from program.matriz import DIMENSIONS
+from program.text_split import short
 from services import cuaderno
 from services.errors import InvalidInput, NotAllowed, NotFound
 

@@ -6,13 +6,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 
-from dialogs.common.text_or_voice import text_or_voice
-from dialogs.session_record.flow import explain
+from dialogs.common.context import explain
 from dialogs.common.states import FamilyBono as B
+from dialogs.common.text_or_voice import text_or_voice
 from dialogs.common.widgets import T, buttons_only
-from texts.scheduled_messages import NEVER_ASK, month_label
 from services import bono
 from services.errors import InvalidInput, NotAllowed
+from texts.months import month_label
+from texts.scheduled_messages import NEVER_ASK
 
 REASONS = (("no_se_donde", "📍 No sé dónde cobrar"), ("sin_cuenta", "💳 No tengo la cuenta / CuentaRUT"),
            ("no_llego", "📭 No me llegó"), ("otro", "💬 Otro"))

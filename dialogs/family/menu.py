@@ -6,11 +6,11 @@ from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Start, SwitchTo
 
 from dialogs.common.labels import role_label
-from dialogs.family.privacy_rights import rights_buttons, rights_windows
-from dialogs.family.resources import start_resources
 from dialogs.common.states import Appointments, Cuaderno, FamilyBono, FamilyMenu, FamilyPlan, Language
 from dialogs.common.unit_texts import privacy_notice, unit_contact
 from dialogs.common.widgets import T, buttons_only
+from dialogs.family.privacy_rights import rights_buttons, rights_windows
+from dialogs.family.resources import start_resources
 from program.clock import format_datetime
 from services import caseload
 from services.errors import NotAllowed, NotFound

@@ -9,12 +9,12 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from dialogs.common.context import explain
 from dialogs.common.record_labels import commitment_status_label, dimension_label, responsible_label
-from dialogs.family.plan_add import add_windows, start_add
-from dialogs.common.text_or_voice import family_text_problem, text_or_voice, voice_label
-from dialogs.session_record.flow import explain
 from dialogs.common.states import FamilyPlan as P
+from dialogs.common.text_or_voice import family_text_problem, text_or_voice, voice_label
 from dialogs.common.widgets import T, buttons_only
+from dialogs.family.plan_add import add_windows, start_add
 from program.clock import format_date
 from services import family_plan
 from services.errors import InvalidInput, NotAllowed

@@ -11,12 +11,12 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.common.record_labels import dimension_label
-from dialogs.common.text_or_voice import text_or_voice, voice_label
-from dialogs.session_record.flow import explain, today
+from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input
 from dialogs.common.pickers import ClockCalendar
+from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import FamilyPlan as P
+from dialogs.common.text_or_voice import text_or_voice, voice_label
 from dialogs.common.widgets import T, buttons_only
 from program.clock import format_date
 from program.matriz import DIMENSIONS

@@ -9,18 +9,13 @@ from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, SwitchTo
 
+from dialogs.common.context import explain
 from dialogs.common.states import FamilyMenu
 from dialogs.common.widgets import T
 from services import rectification, subject_document, subject_export
 from services.errors import InvalidInput, NotAllowed
 
 MAX_TEXT = rectification.MAX_REQUEST_TEXT
-
-
-async def _say(manager: DialogManager, text: str) -> None:
-    data = manager.middleware_data
-    await data["bot"].send_message(data["event_chat"].id, text)
-    manager.show_mode = ShowMode.SEND  # the menu again, below the message
 
 
 async def on_download(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -55,12 +50,12 @@ async def _ask(manager: DialogManager, *, text: str | None = None, voice_file_id
                                            now=data["clock"]())
     except InvalidInput as error:
         if error.reason == "too_long":
-            await _say(manager, _("Es muy largo: escribe hasta {max} caracteres, o mándalo en un audio 🎤.")
+            await explain(manager, _("Es muy largo: escribe hasta {max} caracteres, o mándalo en un audio 🎤.")
                        .format(max=MAX_TEXT))
         else:
-            await _say(manager, _("Cuéntanos qué dato está mal: escribe o manda un audio 🎤."))
+            await explain(manager, _("Cuéntanos qué dato está mal: escribe o manda un audio 🎤."))
         return
-    await _say(manager, _("✅ Recibimos tu pedido. Tu Apoyo Familiar lo verá y corregirá tus datos."))
+    await explain(manager, _("✅ Recibimos tu pedido. Tu Apoyo Familiar lo verá y corregirá tus datos."))
     await manager.switch_to(FamilyMenu.privacy)
 
 
@@ -68,20 +63,12 @@ async def on_text(_message: Message, _widget, manager: DialogManager, value: str
     await _ask(manager, text=value)
 
 
-async def on_bad_text(message: Message, _widget, manager: DialogManager, _error: ValueError) -> None:
-    await _ask(manager, text=message.text)
-
-
 async def on_voice(message: Message, _widget, manager: DialogManager) -> None:
     await _ask(manager, voice_file_id=message.voice.file_id, voice_duration=message.voice.duration)
 
 
 async def on_other(_message: Message, _widget, manager: DialogManager) -> None:
-    await _say(manager, _("Eso no lo puedo guardar. Escribe qué dato está mal o manda un audio 🎤."))
-
-
-def _request_text(text: str) -> str:
-    return text  # every length is checked by the service, which answers kindly
+    await explain(manager, _("Eso no lo puedo guardar. Escribe qué dato está mal o manda un audio 🎤."))
 
 
 def rights_buttons() -> list:
@@ -98,7 +85,7 @@ def rights_windows() -> list[Window]:
               "(por ejemplo: «mi segundo apellido es Soto, no Sotto»). Escribe o manda un audio 🎤.\n"
               "Tu Apoyo Familiar lo revisará y lo corregirá."),
             SwitchTo(T("⬅️ Atrás"), id="back_correction", state=FamilyMenu.privacy),
-            TextInput(id="correction_text", type_factory=_request_text, on_success=on_text, on_error=on_bad_text),
+            TextInput(id="correction_text", on_success=on_text),  # the service checks the length, kindly
             MessageInput(on_voice, content_types=ContentType.VOICE),
             MessageInput(on_other, content_types=ContentType.ANY),
             state=FamilyMenu.correction,

@@ -6,12 +6,12 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.group_session.new import new_windows, start_new
-from dialogs.group_session.record import record_windows, start_record
-from dialogs.session_record.flow import explain
+from dialogs.common.context import explain
 from dialogs.common.inputs import text_input
 from dialogs.common.states import GroupSessions as G
 from dialogs.common.widgets import T, buttons_only
+from dialogs.group_session.new import new_windows, start_new
+from dialogs.group_session.record import record_windows, start_record
 from program.clock import format_datetime
 from services import group_sessions
 from services.errors import InvalidInput, NotAllowed

@@ -11,7 +11,7 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Column, Row, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.session_record.flow import explain, today
+from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input, parse_day, parse_time, text_input
 from dialogs.common.pickers import ClockCalendar, DraftMultiselect
 from dialogs.common.states import GroupSessions as G

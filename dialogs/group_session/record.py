@@ -6,10 +6,10 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.common.text_or_voice import text_or_voice, voice_label
-from dialogs.session_record.flow import explain, today
+from dialogs.common.context import explain, today
 from dialogs.common.pickers import DraftMultiselect
 from dialogs.common.states import GroupSessions as G
+from dialogs.common.text_or_voice import text_or_voice, voice_label
 from dialogs.common.widgets import T, buttons_only
 from services import group_sessions
 from services.errors import InvalidInput, NotAllowed

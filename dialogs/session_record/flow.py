@@ -5,16 +5,14 @@ an edit from the summary and a restart never lose what was typed. dialog_data["i
 chosen family and session imply (names, catalog flags); dialog_data["review"] is set while the person
 edits from the summary, so a finished step returns there.
 """
-from datetime import date
-
 from aiogram.fsm.state import State
-from aiogram_dialog import DialogManager, ShowMode
+from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.kbd import Button
 
+from dialogs.common.context import today
 from dialogs.common.navigation import show_menu
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T
-from program.clock import to_local
 from program.session_draft import Outcome, SessionDraft
 from services import session_records
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -22,11 +20,6 @@ from services.errors import InvalidInput, NotAllowed, NotFound
 PLAN_FLAGS = {"plan_familiar", "plan_laboral"}
 MATRIZ_FLAGS = {"linea_base", "linea_salida"}
 FORM_CACHE = "session_record_forms"  # per update, in middleware data: getters and handlers share one query
-
-
-def today(manager: DialogManager) -> date:
-    data = manager.middleware_data
-    return to_local(data["clock"](), data["viewer"].timezone).date()
 
 
 def get_draft(manager: DialogManager) -> SessionDraft:
@@ -132,24 +125,11 @@ async def to_menu(manager: DialogManager) -> None:
     await show_menu(manager, manager.middleware_data["viewer"])
 
 
-async def explain(manager: DialogManager, text: str) -> None:
-    """A short message, then the same step again below it, where the thumb is."""
-    data = manager.middleware_data
-    await data["bot"].send_message(data["event_chat"].id, text)
-    manager.show_mode = ShowMode.SEND
-
-
 def back_button(state: State, id: str) -> Button:
     async def on_back(_callback, _button, manager: DialogManager) -> None:
         await go_back(manager, state)
 
     return Button(T("⬅️ Atrás"), id=id, on_click=on_back)
-
-
-def short(text: str | None, limit: int = 80) -> str:
-    """For summaries and buttons: a message holds 4,096 characters, five 500-character rows would not fit."""
-    value = " ".join((text or "").split())
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 def keep_button(state: State, id: str, when: str) -> Button:

@@ -6,8 +6,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
 from dialogs.caseload.invite import send_invitation
-from dialogs.session_record.flow import explain, get_draft, info, steps, to_menu
+from dialogs.common.context import explain
 from dialogs.common.states import RecordSession as R
+from dialogs.session_record.flow import get_draft, info, steps, to_menu
 from program.clock import format_date
 from program.session_draft import Outcome, SessionDraft
 from services import session_records

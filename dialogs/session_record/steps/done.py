@@ -1,18 +1,20 @@
 """Session record, a session that took place: its products, the ASL participant, the Bono, ASL choice."""
-import re
 
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Select
 from aiogram_dialog.widgets.text import Format
 
-from texts.markers import N_
-from dialogs.session_record.flow import back_button, explain, get_draft, go_next, keep_button, load_form, put_draft
+from dialogs.common.context import explain
 from dialogs.common.inputs import text_input
-from dialogs.common.pickers import DraftMultiselect, month_name
+from dialogs.common.pickers import DraftMultiselect
+from dialogs.common.record_labels import bono_label
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T, buttons_only
+from dialogs.session_record.flow import back_button, get_draft, go_next, keep_button, load_form, put_draft
 from program.session_draft import BonoAnswer
+from texts.markers import N_
+from texts.months import month_label
 
 ASL_MAX = 2  # the program: at most two ASL participants per family
 
@@ -79,24 +81,12 @@ async def on_participant(_callback, _widget, manager: DialogManager, item_id: st
     await go_next(manager, R.participant)
 
 
-def bono_label(answer: str | None) -> str:
-    return {BonoAnswer.COLLECTED: _("✅ Cobrado"), BonoAnswer.NOT_COLLECTED: _("❌ No cobrado"),
-            BonoAnswer.UNKNOWN: _("❓ No sabe")}.get(answer, "")
-
-
-def month_label(value: str | None) -> str:
-    match = re.match(r"^(\d{4})-(\d{2})", value or "")
-    if match and 1 <= int(match.group(2)) <= 12:
-        return f"{month_name(int(match.group(2)))} {match.group(1)}"
-    return value or ""
-
-
 async def bono_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
     form = await load_form(dialog_manager)
     draft = get_draft(dialog_manager)
     answers = [BonoAnswer.COLLECTED, BonoAnswer.NOT_COLLECTED, BonoAnswer.UNKNOWN]
     return {"answers": [(answer.value, bono_label(answer)) for answer in answers],
-            "month": month_label(form.bono_month if form else ""), "answer": bono_label(draft.bono),
+            "month": month_label(form.bono_month if form else "", _), "answer": bono_label(draft.bono),
             "has_answer": bool(draft.bono), "note": draft.bono_note or "", "has_note": bool(draft.bono_note)}
 
 

@@ -3,10 +3,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Row
 
-from dialogs.session_record.flow import back_button, explain, get_draft, go_next, info, load_form, put_draft
-from dialogs.common.pickers import DraftMultiselect, dimension_label
+from dialogs.common.context import explain
+from dialogs.common.pickers import DraftMultiselect
+from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T, buttons_only
+from dialogs.session_record.flow import back_button, get_draft, go_next, info, load_form, put_draft
 from program.matriz import DIMENSIONS, STATES
 
 

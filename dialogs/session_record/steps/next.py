@@ -10,11 +10,12 @@ from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, Group, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.session_record.flow import back_button, explain, get_draft, go_next, put_draft, today
+from dialogs.common.context import explain, today
 from dialogs.common.inputs import InputProblem, date_input, parse_time, text_input, time_problem
 from dialogs.common.pickers import ClockCalendar
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T
+from dialogs.session_record.flow import back_button, get_draft, go_next, put_draft
 from program.clock import format_date, format_datetime
 
 TIMES = [f"{hour:02d}:00" for hour in range(9, 19)]

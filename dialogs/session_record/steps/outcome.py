@@ -6,14 +6,15 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from texts.markers import N_
-from dialogs.common.pickers import ClockCalendar
-from dialogs.session_record.flow import back_button, explain, get_draft, go_next, keep_button, put_draft, today
+from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input, text_input
+from dialogs.common.pickers import ClockCalendar
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T, buttons_only
+from dialogs.session_record.flow import back_button, get_draft, go_next, keep_button, put_draft
 from program.clock import format_date
 from program.session_draft import Outcome
+from texts.markers import N_
 
 # The usual reasons, by id for the buttons; the draft keeps the Spanish text (the language of the
 # program's forms), which reads the same in an export whatever language the professional uses.

@@ -11,12 +11,14 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.session_record.flow import explain, get_draft, load_form, put_draft, today
+from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input, text_input
-from dialogs.session_record.steps.plan import responsible_label
-from dialogs.common.pickers import ClockCalendar, dimension_label
+from dialogs.common.pickers import ClockCalendar
+from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T, buttons_only
+from dialogs.session_record.flow import get_draft, load_form, put_draft
+from dialogs.session_record.steps.plan import responsible_label
 from program.clock import format_date
 from program.matriz import DIMENSIONS
 from program.session_draft import PlanRow, Responsible

@@ -4,12 +4,14 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.session_record.flow import (
-    back_button, explain, get_draft, go_next, info, load_form, put_draft, to_menu, today,
-)
-from dialogs.common.inputs import SEARCH_MAX, text_input
+from dialogs.common.context import explain, today
+from dialogs.common.inputs import text_input
+from dialogs.common.search import SEARCH_MAX
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T
+from dialogs.session_record.flow import (
+    back_button, get_draft, go_next, info, load_form, put_draft, to_menu,
+)
 from program.session_draft import SessionDraft
 from services import session_records
 from services.errors import NotAllowed, NotFound
