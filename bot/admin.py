@@ -5,11 +5,14 @@ plain getMe request, and a code is printed even when Telegram cannot be reached.
 """
 import argparse
 import asyncio
+import getpass
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
+from bot import admin_rights
 from bot.admin_access import run_access
 from bot.admin_catastro import CatastroFileError, export_catastro_file, import_catastro_file
 from bot.settings import Settings
@@ -20,7 +23,7 @@ from program.codes import deep_link
 from program.csv_file import MAX_FILE_BYTES, BadFile, decode
 from program.nudge_schedule import NudgeScheduleError
 from program.roles import STAFF_ROLES, Role
-from services import onboarding, units
+from services import audit, onboarding, units
 from services.cohort_import import import_cohort
 from services.errors import InvalidInput, NotFound
 from services.indicators import import_indicators
@@ -42,11 +45,19 @@ NOT_FOUND = {
     "representative": N_("La familia {family} no tiene persona representante registrada."),
     "staff": N_("No existe una persona activa del equipo con id {staff} (revisa «python -m bot staff-list»)."),
     "account": N_("No existe un chat vinculado con id {account} (revisa «python -m bot accounts-list»)."),
+    "member": N_("No existe esa persona (revisa el id o el RUN)."),
 }
 INVALID = {
     "timezone": N_("Zona horaria desconocida «{timezone}»: usa una de {choices}."),
     "role": N_("Rol desconocido «{role}»: usa uno de {choices}."),
 }
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()[:64]
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"uid:{os.getuid()}"
 
 
 class AdminError(Exception):
@@ -105,7 +116,9 @@ async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[s
     """Run the admin command that the CLI's parser chose (`args.admin`, a name in COMMANDS) in one
     transaction, committed only when it succeeded."""
     command = COMMANDS[args.admin]
+    args.settings = settings  # subject-export --media downloads from Telegram with the bot's settings
     ttl = timedelta(days=settings.invite_ttl_days)
+    audit.operator.set(_os_user())  # every event this command writes names who ran it
     try:
         text = read_cohort_file(args.file, _) if args.reads_file else ""
         if settings.is_sqlite:
@@ -127,7 +140,7 @@ async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[s
         message = INVALID.get(invalid.reason, N_("Dato inválido: {what}"))
         return _error(_(message).format(what=invalid.reason, choices=choices, timezone=getattr(args, "timezone", ""),
                                         role=getattr(args, "role", "")))
-    except (AdminError, CatastroFileError) as error:
+    except (AdminError, CatastroFileError, admin_rights.RightsFileError) as error:
         return _error(str(error))
     if code is not None:  # only once committed: a printed code always works
         await _print_code(settings, _, *code, ttl)
@@ -174,6 +187,14 @@ async def _unit_schedule(args, session, _) -> int:
 def _error(message: str) -> int:
     print(message, file=sys.stderr)
     return 1
+
+
+async def audit_verify(args, session, _, ttl, text) -> Printed:
+    return await admin_rights.verify(session, _), None
+
+
+async def subject_export(args, session, _, ttl, text) -> Printed:
+    return await admin_rights.export(session, args, args.settings, _), None
 
 
 async def access_command(args, session, _, ttl, text) -> Printed:
@@ -257,4 +278,5 @@ COMMANDS: dict[str, AdminCommand] = {
     "unit_create": unit_create, "unit_list": unit_list, "unit_schedule": unit_schedule, "staff_add": staff_add,
     "families_import": families_import, "family_invite": family_invite, "indicators_import": indicators_import,
     "catastro_import": catastro_import, "catastro_export": catastro_export, "access_command": access_command,
+    "audit_verify": audit_verify, "subject_export": subject_export,
 }

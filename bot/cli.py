@@ -98,6 +98,19 @@ def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
     catastro_out.add_argument("--unit", type=int, required=True)
     catastro_out.add_argument("file", type=Path)
     catastro_out.set_defaults(**_admin("catastro_export"))
+    commands.add_parser("audit-verify", help=_(
+        "comprueba la cadena del registro de auditoría: OK con el total, o el primer eslabón roto")
+    ).set_defaults(**_admin("audit_verify"))
+    subject = commands.add_parser("subject-export", help=_(
+        "copia de todos los datos de una persona y su familia (zip con JSON y un documento legible)"))
+    who = subject.add_mutually_exclusive_group(required=True)
+    who.add_argument("--member", type=int, help=_("id de la persona"))
+    who.add_argument("--run", help=_("RUN de la persona"))
+    subject.add_argument("--language", choices=("es", "ht", "en"), help=_("idioma del documento"))
+    subject.add_argument("--media", type=Path, metavar="CARPETA", help=_(
+        "descarga además de Telegram las notas de voz y fotos de la persona a esta carpeta"))
+    subject.add_argument("file", type=Path)
+    subject.set_defaults(**_admin("subject_export"))
     return root
 
 

@@ -42,7 +42,8 @@ class ViewerMiddleware(BaseMiddleware):
         else:
             viewer = data["viewer"] = await load_viewer(data["session"], telegram_user_id=user.id)
             if viewer.account is not None and viewer.account.blocked_at is not None and _written_by_them(event):
-                await accounts.set_blocked(data["session"], account=viewer.account, now=None)  # so they unblocked us
+                await accounts.set_blocked(data["session"], account=viewer.account, now=None,  # so they unblocked us
+                                           actor=viewer.actor)
         return await handler(event, data)
 
 

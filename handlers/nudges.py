@@ -55,7 +55,8 @@ async def member_changed(update: ChatMemberUpdated, viewer: Viewer, session, clo
     if viewer.account is None:
         return
     blocked = update.new_chat_member.status in ("kicked", "left")
-    await accounts.set_blocked(session, account=viewer.account, now=clock() if blocked else None)
+    await accounts.set_blocked(session, account=viewer.account, now=clock() if blocked else None,
+                               actor=viewer.actor)
 
 
 def build_router() -> Router:

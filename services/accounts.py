@@ -3,6 +3,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from program.access import Actor
 from services import audit
 from services.viewer import Viewer
 from storage import people_repo
@@ -50,10 +51,13 @@ async def set_nudges(session: AsyncSession, *, viewer: Viewer, enabled: bool) ->
     return True
 
 
-async def set_blocked(session: AsyncSession, *, account: ChatAccount, now: datetime | None) -> None:
+async def set_blocked(session: AsyncSession, *, account: ChatAccount, now: datetime | None,
+                      actor: Actor | None = None) -> None:
     """Telegram tells us when a person blocks (now) or unblocks (None) the bot; nudges stop meanwhile
-    and the professionals' digest lists the family."""
+    and the professionals' digest lists the family. Audited: it is the person's own decision."""
     if (account.blocked_at is None) == (now is None):
         return
     account.blocked_at = now
     await people_repo.add(session, account)
+    await audit.record(session, actor=actor, action="account.blocked" if now else "account.unblocked",
+                       record_type="chat_account", record_id=account.id)

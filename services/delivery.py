@@ -19,6 +19,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from program.quiet_hours import is_quiet, release_time
+from services import audit
 from services.sender import Buttons, Sender, SendBlocked, SendRejected, SendRetry
 from storage import accounts_repo, outbox_repo
 from storage.models import ChatAccount
@@ -133,4 +134,8 @@ class OutboxDispatcher:
 
     async def _mark_blocked(self, account_id: int) -> None:
         async with self.session_factory() as session, session.begin():
-            await accounts_repo.mark_blocked(session, account_id=account_id, at=self.clock())
+            if not await accounts_repo.mark_blocked(session, account_id=account_id, at=self.clock()):
+                return
+            # Telegram answered 403: the person blocked the bot (no actor of ours did anything).
+            await audit.record(session, actor=None, action="account.blocked", record_type="chat_account",
+                               record_id=account_id)

@@ -244,6 +244,11 @@ async def record(session: AsyncSession, *, actor: Actor, group_session_id: int, 
     for family_id, invitation in current.items():
         invitation.attended = family_id in attended
         session.add(invitation)
+    await session.flush()  # ids of the walk-ins' new invitations, for their audit events
+    for family_id, invitation in sorted(current.items()):
+        await audit.record(session, actor=actor, action="group_session.attended" if invitation.attended
+                           else "group_session.absent", record_type="group_invitation", record_id=invitation.id,
+                           unit_id=group.unit_id)
     group.status, group.held_on, group.updated_at = "held", held_on, now
     group.products_done, group.products_total = sorted(set(data.products_done)), len(found.products)
     group.agreements, group.note_text = data.agreements, data.note_text

@@ -10,7 +10,7 @@ from program.nudge_schedule import NudgeSchedule
 from program.roles import Role
 from program.trajectory import TERMINAL_STAGES
 from services import caseload
-from storage import people_repo, planner_repo
+from storage import corrections_repo, people_repo, planner_repo
 from storage.models import Family
 
 MAX_LINES = 15  # per section: a digest is read on a phone; the rest is in "Mis familias"
@@ -57,8 +57,13 @@ async def digest_content(session: AsyncSession, *, actor: Actor, unit, schedule:
     blocked = [{"family": _label(families[family_id])}
                for family_id in sorted(await planner_repo.blocked_families(session, unit_id=unit.id))
                if family_id in mine]
+    # Rectification requests (Ley 21.719) wait for the family's AFI (or the jefe) until marked done.
+    corrections = [{"family": _label(families[family_id])}
+                   for family_id in sorted(await corrections_repo.families_with_open_requests(session,
+                                                                                               unit_id=unit.id))
+                   if family_id in mine and actor.role in (Role.AFI, Role.JEFE)]
     sections = {"visits": today_visits, "overdue": overdue, "bono_problems": bono,
-                "program_commitments": program, "blocked": blocked}
+                "program_commitments": program, "blocked": blocked, "corrections": corrections}
     more = any(len(lines) > MAX_LINES for lines in sections.values())
     return {"day": day.isoformat(), **{key: lines[:MAX_LINES] for key, lines in sections.items()}, "more": more}
 

@@ -65,13 +65,16 @@ async def accounts_by_id(session: AsyncSession, *, account_ids: Iterable[int]) -
     return {account.id: account for account in found.all()}
 
 
-async def mark_blocked(session: AsyncSession, *, account_id: int, at: datetime) -> None:
-    """The person blocked the bot (Telegram said so when sending): nothing more is sent to this chat."""
+async def mark_blocked(session: AsyncSession, *, account_id: int, at: datetime) -> bool:
+    """The person blocked the bot (Telegram said so when sending): nothing more is sent to this chat.
+    True when this is news (the chat was not marked yet)."""
     account = await session.get(ChatAccount, account_id)
-    if account is not None and account.blocked_at is None:
-        account.blocked_at = at
-        session.add(account)
-        await session.flush()
+    if account is None or account.blocked_at is not None:
+        return False
+    account.blocked_at = at
+    session.add(account)
+    await session.flush()
+    return True
 
 
 async def get_account_by_id(session: AsyncSession, *, account_id: int) -> ChatAccount | None:

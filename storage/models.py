@@ -115,10 +115,27 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = created_at_field()
     actor_type: str = Field(max_length=20)
     actor_id: int | None = None
+    # The operating-system user behind a CLI action (getpass), so "admin" is never anonymous.
+    actor_name: str | None = Field(default=None, max_length=64)
     action: str = Field(max_length=60)
     record_type: str = Field(max_length=40)
     record_id: int | None = None
     unit_id: int | None = Field(default=None, index=True)
+    # The hash chain (program/audit_chain.py), written once by storage/audit_repo.append.
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditChainHead(SQLModel, table=True):
+    """One row: the hash of the newest audit event and how many there are. Appending locks this row
+    (UPDATE), which serialises writers on both databases, and `audit-verify` compares the chain's end
+    with it, so removing the newest events is noticed too."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: int = Field(default=1, primary_key=True)
+    hash: str = Field(max_length=64)
+    count: int = 0
 
 
 class FsmRecord(SQLModel, table=True):

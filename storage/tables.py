@@ -1,5 +1,6 @@
 """Importing this module registers every table on SQLModel.metadata (for Alembic and tests)."""
 from storage.models import (  # noqa: F401
+    AuditChainHead,
     AuditEvent,
     ChatAccount,
     CodeAttempt,
@@ -11,6 +12,7 @@ from storage.models import (  # noqa: F401
     Unit,
 )
 from storage.catastro import CatastroEntry, RedesActivity  # noqa: F401
+from storage.corrections import CorrectionRequest, MemberChange  # noqa: F401
 from storage.cuaderno import CuadernoEntry  # noqa: F401
 from storage.groups import GroupInvitation, GroupSession  # noqa: F401
 from storage.outbox import OutboxMessage  # noqa: F401

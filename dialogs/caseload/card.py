@@ -22,7 +22,7 @@ from program.clock import format_date, format_datetime
 from program.roles import Role
 from program.run import format_run
 from program.text_split import short
-from services import caseload, caseload_assign
+from services import caseload, caseload_assign, rectification
 from services.errors import NotAllowed, NotFound
 from texts.markers import N_
 
@@ -80,7 +80,10 @@ async def card_getter(dialog_manager: DialogManager, session, viewer, clock, **_
         refused = DENIED | {"can_invite": False, "can_reassign": False, "can_send": False}
         return refused | await _basics(session, viewer, family_id(dialog_manager), on)
     card, row, family = summary.card, summary.row, summary.card.family
+    corrections = len(await rectification.open_requests(session, actor=viewer.actor, family_id=family.id))
     return {
+        "can_correct": rectification.may_correct(viewer.actor, family), "corrections": corrections,
+        "has_corrections": bool(corrections),
         "denied": False, "found": True,
         "can_invite": card.can_edit and summary.representative != "none",
         "can_reassign": summary.can_reassign, "can_send": card.can_edit,
@@ -163,6 +166,12 @@ async def on_reassign(callback: CallbackQuery, _button: Button, manager: DialogM
     await manager.switch_to(Caseload.reassign_role)
 
 
+async def _start_correcting(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    from dialogs.caseload.correct import start_correcting  # it imports this module's helpers
+
+    await start_correcting(callback, button, manager)
+
+
 def _back(widget_id: str) -> SwitchTo:
     return SwitchTo(T("⬅️ Ficha de la familia"), id=widget_id, state=Caseload.family)
 
@@ -191,6 +200,9 @@ def card_windows() -> list[Window]:
             Button(T("📍 Enviar un recurso"), id="send_resource", on_click=start_sending, when="can_send"),
             Button(T("🔁 Reasignar"), id="reassign", on_click=on_reassign, when="can_reassign"),
             SwitchTo(T("📱 Chats vinculados"), id="chats", state=Caseload.chats, when="found"),
+            Button(T("✏️ Corregir datos"), id="correct", on_click=_start_correcting, when="can_correct"),
+            SwitchTo(T("📝 Pedidos de corrección: {corrections}"), id="corrections", state=Caseload.corrections,
+                     when="has_corrections"),
             SwitchTo(T("⬅️ Mis familias"), id="back_families", state=Caseload.families),
             buttons_only(),
             state=Caseload.family,

@@ -9,6 +9,7 @@ from aiogram_dialog.widgets.text import Format
 from dialogs.caseload.assign import assign_windows
 from dialogs.caseload.card import card_windows
 from dialogs.caseload.chats import chats_windows
+from dialogs.caseload.correct import correct_windows
 from dialogs.common.context import today
 from dialogs.common.record_labels import bono_line, last_session_label, next_due_label, stage_label
 from dialogs.common.scroll import scroll
@@ -97,5 +98,6 @@ def caseload_dialog() -> Dialog:
         *card_windows(),
         *assign_windows(),
         *chats_windows(),
+        *correct_windows(),
         on_start=on_start,
     )

@@ -16,6 +16,7 @@ class FamilyMenu(StatesGroup):
     family = State()
     team = State()
     privacy = State()
+    correction = State()  # dialogs/family/privacy_rights.py
 
 
 class Language(StatesGroup):
@@ -66,6 +67,10 @@ class Caseload(StatesGroup):
     reassign_confirm = State()
     chats = State()  # dialogs/caseload/chats.py: the family's linked chats, «Desvincular»
     unlink_confirm = State()
+    correct_member = State()  # dialogs/caseload/correct.py: rectification
+    correct_field = State()
+    correct_value = State()
+    corrections = State()
 
 
 class Cuaderno(StatesGroup):

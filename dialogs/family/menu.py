@@ -9,6 +9,7 @@ from dialogs.common.labels import role_label
 from dialogs.common.states import Appointments, Cuaderno, FamilyBono, FamilyMenu, FamilyPlan, Language
 from dialogs.common.unit_texts import privacy_notice, unit_contact
 from dialogs.common.widgets import T, buttons_only
+from dialogs.family.privacy_rights import rights_buttons, rights_windows
 from dialogs.family.resources import start_resources
 from program.clock import format_datetime
 from services import caseload
@@ -83,9 +84,11 @@ def family_menu_dialog() -> Dialog:
         ),
         Window(
             T("{notice}\n\nAceptaste este aviso el {accepted}."),
+            *rights_buttons(),
             SwitchTo(T("⬅️ Menú"), id="back_privacy", state=FamilyMenu.main),
             buttons_only(),
             state=FamilyMenu.privacy,
             getter=privacy_getter,
         ),
+        *rights_windows(),
     )
