@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.admin_catastro import CatastroFileError, run_catastro
+from bot.admin_rights import RIGHTS_COMMANDS, run_rights
 from bot.markers import N_
 from bot.settings import Settings
 from program.access import Actor
@@ -115,7 +116,10 @@ async def run_admin(args: argparse.Namespace, settings: Settings, _: Callable[[s
         engine = make_engine(settings.database_url)
         try:
             async with make_session_factory(engine)() as session:
-                status, code = await _dispatch(args, session, _, ttl, text)
+                if args.command in RIGHTS_COMMANDS:
+                    status, code = await run_rights(args, session, _, settings), None
+                else:
+                    status, code = await _dispatch(args, session, _, ttl, text)
                 if status == 0:
                     await session.commit()
         finally:

@@ -16,7 +16,8 @@ from bot.markers import N_
 from bot.settings import SettingsError, load_settings
 
 ADMIN_COMMANDS = ("unit-create", "unit-list", "unit-schedule", "staff-add", "families-import", "family-invite",
-                  "indicators-import", "catastro-import", "catastro-export")
+                  "indicators-import", "catastro-import", "catastro-export",
+                  "subject-erase", "family-block", "family-unblock", "retention-run")
 DATABASE_ERROR = N_("La base de datos respondió con un error ({error}): revisa DATABASE_URL y ejecuta "
                     "«python -m bot migrate».")
 
@@ -63,6 +64,9 @@ def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
         "exporta a CSV las instituciones activas del Catastro de la unidad"))
     catastro_out.add_argument("--unit", type=int, required=True)
     catastro_out.add_argument("file", type=Path)
+    from bot.admin_rights import add_parsers as add_rights_parsers
+
+    add_rights_parsers(commands, _)
     return root
 
 

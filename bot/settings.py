@@ -36,6 +36,8 @@ FIELD_MESSAGES = {
     "database_url": N_("DATABASE_URL debe ser sqlite:///ruta/al/archivo.sqlite3 o "
                        "postgresql://usuario:clave@servidor/base."),
     "invite_ttl_days": N_("INVITE_TTL_DAYS debe ser un número de días entre 1 y 365 (se indicó «{value}»)."),
+    "retention_years_after_closure": N_("RETENTION_YEARS_AFTER_CLOSURE debe ser un número de años entre 1 y 50 "
+                                        "(se indicó «{value}»)."),
 }
 GENERIC_MESSAGE = N_("El valor de {field} no es válido.")  # no value: it may be a secret
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -70,6 +72,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    # Closed families' personal data is anonymised this many years after closure (README: Privacy).
+    retention_years_after_closure: int = Field(default=5, ge=1, le=50)
     catalog_file: str = ""  # a unit's own session catalog (YAML); empty: the one built from the guides
     cadence_file: str = ""  # a unit's own cadence of the sessions over the 24 months (YAML)
 

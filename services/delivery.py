@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from program.quiet_hours import is_quiet, release_time
 from services.sender import Buttons, Sender, SendBlocked, SendRejected, SendRetry
 from storage import outbox_repo
-from storage.models import ChatAccount
+from storage.models import ChatAccount, Family, Member
 from storage.outbox import FAILED, SENT, SKIPPED, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -70,10 +70,13 @@ class OutboxDispatcher:
                 rows = await outbox_repo.claim(session, now=self.clock(), owner=self.owner, lease=self.lease,
                                                limit=self.batch)
                 accounts = await self._accounts(session, rows)
+                blocked = await self._blocked_families(session, rows, accounts)
             if not rows:
                 break
             result.claimed += len(rows)
-            outcomes = await asyncio.gather(*(self._deliver(row, accounts.get(row.account_id)) for row in rows))
+            outcomes = await asyncio.gather(*(self._deliver(row, accounts.get(row.account_id),
+                                                            family_blocked=row.id in blocked)
+                                              for row in rows))
             for outcome in outcomes:
                 result.count(outcome)
         return result
@@ -85,9 +88,27 @@ class OutboxDispatcher:
         found = await session.exec(select(ChatAccount).where(col(ChatAccount.id).in_(ids)))
         return {account.id: account for account in found.all()}
 
-    async def _deliver(self, row: OutboxMessage, account: ChatAccount | None) -> str:
+    @staticmethod
+    async def _blocked_families(session, rows: list[OutboxMessage], accounts: dict[int, ChatAccount]) -> set[int]:
+        """Ids of the rows that concern a blocked family, read at send time: to one of the family's chats, or
+        of the family's scope (a block set after the row was planned stops it here)."""
+        scoped = {row.id: int(row.scope.split(":")[1]) for row in rows if row.scope.startswith("family:")}
+        members = {a.member_id for a in accounts.values() if a.member_id is not None}
+        if not scoped and not members:
+            return set()
+        query = (select(Family.id, Member.id).join(Member, Member.family_id == Family.id, isouter=True)
+                 .where(col(Family.blocked_at).is_not(None),
+                        col(Family.id).in_(set(scoped.values())) | col(Member.id).in_(members)))
+        found = (await session.exec(query)).all()
+        families, blocked_members = {f for f, _m in found}, {m for _f, m in found if m in members}
+        return {row.id for row in rows if scoped.get(row.id) in families
+                or getattr(accounts.get(row.account_id), "member_id", None) in blocked_members}
+
+    async def _deliver(self, row: OutboxMessage, account: ChatAccount | None, *, family_blocked: bool = False) -> str:
         async with self._slots:
             now = self.clock()
+            if family_blocked:
+                return await self._finish(row, SKIPPED, "family_blocked")
             if reason := self._skip_reason(row, account, now):
                 return await self._finish(row, SKIPPED, reason)
             start, end = quiet_window(row.quiet_hours)
