@@ -10,6 +10,7 @@ from aiogram_dialog.widgets.text import Format
 
 from dialogs.caseload_assign import assign_windows
 from dialogs.caseload_card import card_windows, today
+from dialogs.caseload_rights import rights_windows
 from dialogs.caseload_labels import bono_line, last_session_label, next_due_label, stage_label
 from dialogs.states import Caseload, StaffMenu
 from dialogs.widgets import T
@@ -121,5 +122,6 @@ def caseload_dialog() -> Dialog:
         ),
         *card_windows(),
         *assign_windows(),
+        *rights_windows(),
         on_start=on_start,
     )

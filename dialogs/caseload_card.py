@@ -11,7 +11,7 @@ from bot.markers import N_
 from dialogs.caseload_invite import on_invite
 from dialogs.catastro_send import start_sending
 from dialogs.caseload_labels import (
-    bono_line, commitment_status_label, dimension_label, fit, last_session_label,
+    block_reason_label, bono_line, commitment_status_label, dimension_label, fit, last_session_label,
     matriz_state_label, next_due_label, outcome_label, responsible_label, session_code, short, stage_label,
 )
 from dialogs.labels import role_label, status_label, trajectory_label
@@ -70,11 +70,16 @@ async def card_getter(dialog_manager: DialogManager, session, viewer, clock, **_
                                                 now=clock(), today=on)
     except (NotAllowed, NotFound):
         return DENIED | {"can_invite": False, "can_reassign": False, "can_send": False}
+    manage = summary.can_reassign  # the jefe/a of the unit (program.access.can_manage_unit)
     card, row, family = summary.card, summary.row, summary.card.family
     return {
         "denied": False, "found": True,
         "can_invite": card.can_edit and summary.representative != "none",
-        "can_reassign": summary.can_reassign, "can_send": card.can_edit,
+        "can_reassign": summary.can_reassign and family.blocked_at is None, "can_send": card.can_edit,
+        "blocked": family.blocked_at is not None, "block_reason": block_reason_label(family.blocked_reason),
+        "blocked_since": format_date(family.blocked_at, viewer.timezone) if family.blocked_at else "",
+        "can_block": manage and family.blocked_at is None, "can_unblock": manage and family.blocked_at is not None,
+        "can_erase": manage and family.anonymised_at is None,
         "family_name": family.family_name, "code": family.code, "sector": family.sector or "—",
         "status": status_label(family.status), "trajectory": trajectory_label(family.trajectory),
         "stage": stage_label(row.stage), "last": last_session_label(row.last), "next": next_due_label(row.next, on),
@@ -166,6 +171,8 @@ def card_windows() -> list[Window]:
               "Etapa: {stage}\nÚltima sesión: {last}\nPróxima sesión: {next}\nPróxima visita: {visit}\n"
               "📋 Compromisos abiertos: {open}\n💵 Bono: {bono}\nPersona representante: {link}\n\n"
               "Equipo:\n{team}\n\nIntegrantes:\n{members}", when="found"),
+            T("\n🔒 bloqueada desde el {blocked_since}: {block_reason}. No recibe mensajes y sus datos no se "
+              "pueden cambiar.", when="blocked"),
             T(DENIED_TEXT, when="denied"),
             Row(
                 SwitchTo(T("🗓 Sesiones"), id="sessions", state=Caseload.sessions),
@@ -176,6 +183,11 @@ def card_windows() -> list[Window]:
             Button(T("✉️ Invitar a la persona representante"), id="invite", on_click=on_invite, when="can_invite"),
             Button(T("📍 Enviar un recurso"), id="send_resource", on_click=start_sending, when="can_send"),
             Button(T("🔁 Reasignar"), id="reassign", on_click=on_reassign, when="can_reassign"),
+            Row(
+                SwitchTo(T("🔒 Bloquear"), id="block", state=Caseload.block_reason, when="can_block"),
+                SwitchTo(T("🔓 Desbloquear"), id="unblock", state=Caseload.unblock_reason, when="can_unblock"),
+                SwitchTo(T("🗑️ Anonimizar"), id="erase", state=Caseload.erase_confirm, when="can_erase"),
+            ),
             SwitchTo(T("⬅️ Mis familias"), id="back_families", state=Caseload.families),
             buttons_only(),
             state=Caseload.family,

@@ -14,6 +14,7 @@ class FamilyMenu(StatesGroup):
     family = State()
     team = State()
     privacy = State()
+    withdraw = State()
 
 
 class Language(StatesGroup):
@@ -62,6 +63,9 @@ class Caseload(StatesGroup):
     reassign_role = State()
     reassign_person = State()
     reassign_confirm = State()
+    block_reason = State()
+    unblock_reason = State()
+    erase_confirm = State()
 
 
 class Cuaderno(StatesGroup):
