@@ -4,7 +4,7 @@ retention job, on demand)."""
 import argparse
 import sys
 
-from bot.markers import N_
+from texts.markers import N_
 from program.access import Actor
 from program.roles import Role
 from services import blocking, erasure, retention

@@ -12,7 +12,6 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
-from bot.nudge_texts import render
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.telegram_sender import TelegramSender
@@ -20,6 +19,7 @@ from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
 from storage.types import utc_now
+from texts.scheduled_messages import render
 
 log = logging.getLogger(__name__)
 

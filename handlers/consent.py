@@ -5,9 +5,9 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from dialogs.consent_request import ConsentAnswer
-from dialogs.navigation import show_menu
-from dialogs.texts import PRIVACY_NOTICE_VERSION
+from dialogs.common.consent_request import ConsentAnswer
+from dialogs.common.navigation import show_menu
+from dialogs.common.unit_texts import PRIVACY_NOTICE_VERSION
 from services import consent
 from services.viewer import Viewer
 

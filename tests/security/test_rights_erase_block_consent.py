@@ -9,7 +9,7 @@ import yaml
 from sqlmodel import SQLModel, select
 
 import storage.tables  # noqa: F401
-from dialogs.texts import PRIVACY_NOTICE, PRIVACY_NOTICE_VERSION
+from dialogs.common.unit_texts import PRIVACY_NOTICE, PRIVACY_NOTICE_VERSION
 from program.access import Actor
 from program.retention import load_schedule
 from program.roles import Role
