@@ -3,9 +3,8 @@ import hashlib
 
 from aiogram.utils.i18n import gettext as _
 
-from texts.markers import N_
-
 from storage.models import Unit
+from texts.markers import N_
 
 
 def unit_contact(unit: Unit | None) -> str:

@@ -328,3 +328,25 @@ async def test_the_admin_erases_a_person_and_blocks_a_family_from_the_cli(tmp_pa
     assert members[0][1] == "María" and members[1][1:] == ("Persona anonimizada", None) and members[2][1] == "Jean"
     assert events == [("block", "request", "admin"), ("unblock", "mistake", "admin")] and blocked == (None,)
     assert {"member.erase", "family.block", "family.unblock"} <= set(audit)
+
+
+async def test_another_member_withdrawing_unlinks_only_their_chat(harness, session_factory, clock):
+    unit = await _linked_family(harness, session_factory, clock)
+    family_id = unit.family_ids["F-001"]
+    son = 7002
+    async with session_factory() as session:  # Pedro linked his own chat and accepted earlier
+        pedro = next(m for m in await people_repo.list_members(session, family_id=family_id) if m.given_names == "Pedro")
+        session.add(ChatAccount(telegram_user_id=son, chat_id=son, member_id=pedro.id, consent_at=clock(),
+                                consent_version=PRIVACY_NOTICE_VERSION, created_at=clock()))
+        await session.commit()
+    await harness.say(son, "/menu")
+    await harness.tap(son, "Privacidad")
+    explained = (await harness.tap(son, "Retirar mi consentimiento"))[-1]
+    assert "siguen en el programa" in explained and "quedan bloqueados" not in explained
+    done = (await harness.tap(son, "Sí, retirar"))[-1]
+    assert "desvinculado" in done and "Bloqueamos" not in done
+    assert (await _family(session_factory, family_id)).blocked_at is None
+    [own] = await _rows(session_factory, ChatAccount, ChatAccount.telegram_user_id == son)
+    [mother] = await _rows(session_factory, ChatAccount, ChatAccount.telegram_user_id == FAMILY)
+    assert own.member_id is None and mother.member_id is not None
+    assert "Hola, María" in (await harness.say(FAMILY, "/menu"))[-1]
