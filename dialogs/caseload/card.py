@@ -182,7 +182,7 @@ def card_windows() -> list[Window]:
             Row(
                 SwitchTo(T("🔒 Bloquear"), id="block", state=Caseload.block_reason, when="can_block"),
                 SwitchTo(T("🔓 Desbloquear"), id="unblock", state=Caseload.unblock_reason, when="can_unblock"),
-                SwitchTo(T("🗑️ Anonimizar"), id="erase", state=Caseload.erase_confirm, when="can_erase"),
+                SwitchTo(T("🗑️ Anonimizar"), id="erase", state=Caseload.erase_who, when="can_erase"),
             ),
             SwitchTo(T("⬅️ Mis familias"), id="back_families", state=Caseload.families),
             buttons_only(),

@@ -13,6 +13,7 @@ from dialogs.common.record_labels import BLOCK_REASON_LABELS, UNBLOCK_REASON_LAB
 from dialogs.common.states import Caseload
 from dialogs.common.widgets import T, buttons_only
 from services import blocking, erasure
+from storage import people_repo
 from services.errors import InvalidInput, NotAllowed, NotFound
 
 NOT_ALLOWED = N_("Solo la jefatura de la unidad puede hacer esto.")
@@ -58,8 +59,47 @@ async def on_unblock(callback: CallbackQuery, _widget, manager: DialogManager, r
     await _act(callback, manager, blocking.unblock_family, _("🔓 Bloqueo levantado."), reason=reason)
 
 
+async def erase_who_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
+    data = await block_getter(dialog_manager)
+    if data["allowed"]:
+        members = await people_repo.list_members(dialog_manager.middleware_data["session"],
+                                                 family_id=family_id(dialog_manager))
+        data["members"] = [(str(m.id), f"👤 {m.given_names} {m.surnames}".strip()) for m in members
+                           if m.anonymised_at is None]
+    return data
+
+
+async def erase_confirm_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
+    data = await erase_who_getter(dialog_manager)
+    chosen = str(dialog_manager.dialog_data.get("erase_member") or "")
+    person = next((label for member_id, label in data.get("members", []) if member_id == chosen), None)
+    return data | {"whole": data["allowed"] and not chosen, "person": person or "",
+                   "one": data["allowed"] and bool(person)}
+
+
+async def on_erase_family(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    manager.dialog_data["erase_member"] = None
+    await manager.switch_to(Caseload.erase_confirm)
+
+
+async def on_erase_member(_callback: CallbackQuery, _widget, manager: DialogManager, item_id: str) -> None:
+    manager.dialog_data["erase_member"] = int(item_id) if item_id.isdigit() else None
+    await manager.switch_to(Caseload.erase_confirm)
+
+
 async def on_erase(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    await _act(callback, manager, erasure.erase_family, _("🗑️ Familia anonimizada."))
+    member_id = manager.dialog_data.pop("erase_member", None)
+    if member_id is None:
+        await _act(callback, manager, erasure.erase_family, _("🗑️ Familia anonimizada."))
+        return
+
+    async def erase_one(session, *, actor, family_id: int, now) -> None:
+        member = await people_repo.get_member(session, member_id=member_id)
+        if member is None or member.family_id != family_id:  # a forged id: only the people of this card
+            raise NotAllowed("member")
+        await erasure.erase_member(session, actor=actor, member_id=member_id, now=now)
+
+    await _act(callback, manager, erase_one, _("🗑️ Persona anonimizada."))
 
 
 def _to_card(widget_id: str) -> SwitchTo:
@@ -91,15 +131,30 @@ def rights_windows() -> list[Window]:
             getter=block_getter,
         ),
         Window(
+            T("🗑️ Anonimizar · {family_name} · {code}\n\n¿A quién? Puedes anonimizar a toda la familia o a una "
+              "persona.", when="allowed"),
+            T(NOT_ALLOWED, when="denied"),
+            Button(T("👨‍👩‍👧 Toda la familia"), id="erase_family", on_click=on_erase_family, when="allowed"),
+            Column(Select(Format("{item[1]}"), id="erase_member", item_id_getter=lambda item: item[0],
+                          items="members", on_click=on_erase_member), when="allowed"),
+            _to_card("erase_who_back"),
+            buttons_only(),
+            state=Caseload.erase_who,
+            getter=erase_who_getter,
+        ),
+        Window(
             T("🗑️ Anonimizar a la familia {family_name} · {code}\n\nSe borran para siempre los nombres, RUN, fechas "
               "de nacimiento, notas, textos, audios y fotos, y se desvinculan sus chats. Quedan las sesiones, sus "
               "resultados y la Matriz, sin nombres, para las estadísticas del programa. No se puede deshacer.",
-              when="allowed"),
+              when="whole"),
+            T("🗑️ Anonimizar a {person} ({family_name} · {code})\n\nSe borran para siempre su nombre, RUN, fecha de "
+              "nacimiento, lo que escribió o grabó, y se desvinculan sus chats. La familia y sus sesiones siguen. No "
+              "se puede deshacer.", when="one"),
             T(NOT_ALLOWED, when="denied"),
             Button(T("🗑️ Sí, anonimizar"), id="erase_yes", on_click=on_erase, when="allowed"),
             _to_card("erase_back"),
             buttons_only(),
             state=Caseload.erase_confirm,
-            getter=block_getter,
+            getter=erase_confirm_getter,
         ),
     ]

@@ -65,6 +65,7 @@ class Caseload(StatesGroup):
     reassign_confirm = State()
     block_reason = State()
     unblock_reason = State()
+    erase_who = State()
     erase_confirm = State()
 
 

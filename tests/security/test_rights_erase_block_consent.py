@@ -269,11 +269,15 @@ async def test_the_jefe_anonymises_a_family_after_confirming(harness, session_fa
     assert await _rows(session_factory, FsmRecord, FsmRecord.key.like(f"fsm:%:{FAMILY}:{FAMILY}:%"))
     await harness.say(JEFE, f"/start {unit.jefe_code}")
     await _open_card(harness, JEFE)
-    confirm = (await harness.tap(JEFE, "Anonimizar"))[-1]
+    who = (await harness.tap(JEFE, "Anonimizar"))[-1]
+    assert "¿A quién?" in who and harness.buttons(JEFE)[:3] == [
+        "👨‍👩‍👧 Toda la familia", "👤 María Pérez Soto", "👤 Pedro Pérez Soto"]
+    confirm = (await harness.tap(JEFE, "Toda la familia"))[-1]
     assert "No se puede deshacer" in confirm and "Quedan las sesiones" in confirm
     await harness.tap(JEFE, "No, volver")
     assert (await _family(session_factory, family_id)).anonymised_at is None
     await harness.tap(JEFE, "Anonimizar")
+    await harness.tap(JEFE, "Toda la familia")
     card = (await harness.tap(JEFE, "Sí, anonimizar"))[-1]
     assert "Familia anonimizada" in card and "María" not in card and "12.345.678-5" not in card
 
@@ -350,3 +354,20 @@ async def test_another_member_withdrawing_unlinks_only_their_chat(harness, sessi
     [mother] = await _rows(session_factory, ChatAccount, ChatAccount.telegram_user_id == FAMILY)
     assert own.member_id is None and mother.member_id is not None
     assert "Hola, María" in (await harness.say(FAMILY, "/menu"))[-1]
+
+
+async def test_the_jefe_anonymises_one_person_from_the_card(harness, session_factory, clock):
+    unit = await seed.unit_with_families(session_factory, clock())
+    family_id = unit.family_ids["F-001"]
+    await harness.say(JEFE, f"/start {unit.jefe_code}")
+    await _open_card(harness, JEFE)
+    await harness.tap(JEFE, "Anonimizar")
+    confirm = (await harness.tap(JEFE, "Pedro"))[-1]
+    assert "Anonimizar a 👤 Pedro Pérez Soto" in confirm and "La familia y sus sesiones siguen" in confirm
+    card = (await harness.tap(JEFE, "Sí, anonimizar"))[-1]
+    assert "Persona anonimizada" in card and "Pedro" not in card and "María Pérez Soto" in card
+    members = {m.relation: m for m in await _rows(session_factory, Member, Member.family_id == family_id)}
+    assert (members["hijo"].given_names, members["hijo"].run) == ("Persona anonimizada", None)
+    assert members["jefa de hogar"].given_names == "María"
+    assert (await _family(session_factory, family_id)).family_name == "Pérez Soto"
+    assert "member.erase" in await _actions(session_factory)
