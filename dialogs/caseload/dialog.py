@@ -1,10 +1,8 @@
 """👥 Mis familias: the professional's caseload (the jefe's: the whole unit), what is due first, a search,
 pages; then a family's card (dialogs/caseload/card.py) and the jefe's reassignment (dialogs/caseload/assign.py)."""
-from aiogram.enums import ContentType
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
+from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format
 
@@ -13,13 +11,14 @@ from dialogs.caseload.card import card_windows
 from dialogs.caseload.rights import rights_windows
 from dialogs.common.context import today
 from dialogs.common.record_labels import bono_line, last_session_label, next_due_label, stage_label
+from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Caseload, StaffMenu
-from dialogs.common.widgets import T
+from dialogs.common.widgets import T, buttons_only
 from services import caseload
 from services.errors import NotAllowed
+from texts.markers import N_
 
 PAGE = 6  # families per page: their details fit one message
-SEARCH_MAX = 60
 
 
 def _mark(row) -> str:
@@ -61,34 +60,6 @@ async def on_family_chosen(_callback: CallbackQuery, _widget, manager: DialogMan
     await manager.switch_to(Caseload.family)
 
 
-async def _search(message: Message, _widget, manager: DialogManager, text: str) -> None:
-    manager.dialog_data["query"] = text
-    await manager.find("families_page").set_page(0)
-
-
-async def _bad_search(message: Message, _widget, manager: DialogManager, _error: ValueError) -> None:
-    await message.answer(_("Para buscar, escribe parte del nombre o el código (hasta {limit} caracteres)."
-                           ).format(limit=SEARCH_MAX))
-    manager.show_mode = ShowMode.SEND
-
-
-def _search_text(text: str) -> str:
-    value = " ".join((text or "").split())
-    if not value or len(value) > SEARCH_MAX or value.startswith("/") or not any(c.isalnum() for c in value):
-        raise ValueError("search")
-    return value
-
-
-async def _not_text(message: Message, _widget, manager: DialogManager) -> None:
-    await message.answer(_("No entendí eso. Usa los botones del menú 👇"))
-    manager.show_mode = ShowMode.SEND
-
-
-async def on_clear_search(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    manager.dialog_data.pop("query", None)
-    await manager.find("families_page").set_page(0)
-
-
 async def on_start(start_data, manager: DialogManager) -> None:
     """Started on a family's card (back from 📍 Enviar un recurso): the family comes in the start data."""
     if isinstance(start_data, dict) and start_data.get("family_id"):
@@ -114,10 +85,11 @@ def caseload_dialog() -> Dialog:
                        on_click=on_family_chosen),
                 id="families_page", width=1, height=PAGE, hide_on_single_page=True,
             ),
-            Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=on_clear_search, when="searching"),
+            Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=clear_search("families_page"), when="searching"),
             Button(T("⬅️ Menú"), id="back_main", on_click=on_menu),
-            TextInput(id="search", type_factory=_search_text, on_success=_search, on_error=_bad_search),
-            MessageInput(_not_text, content_types=ContentType.ANY),
+            search_input("families_page", N_("Para buscar, escribe parte del nombre o el código (hasta {limit} "
+                                             "caracteres).")),
+            buttons_only(),
             state=Caseload.families,
             getter=families_getter,
         ),

@@ -11,17 +11,18 @@ from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
+from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Row, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.catastro.choices import choice_windows
 from dialogs.catastro.csv_files import csv_windows, on_document, on_export
 from dialogs.catastro.edit import edit_windows, start_adding, start_editing
-from dialogs.catastro.labels import entry_details
+from dialogs.catastro.entries import on_entry_tapped, tapped_entry
+from dialogs.catastro.labels import NOT_IN_UNIT, SEARCH_HINT, entry_details
 from dialogs.catastro.redes import redes_windows
-from dialogs.catastro.search import bad_search, search_text
 from dialogs.common.context import explain
+from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Catastro as C
 from dialogs.common.states import StaffMenu
 from dialogs.common.widgets import T, buttons_only
@@ -60,42 +61,18 @@ async def list_getter(dialog_manager: DialogManager, session, viewer, **_kwargs)
             "empty": not found and not query, "none_found": not found and bool(query)}
 
 
-async def _search(_message: Message, _widget, manager: DialogManager, text: str) -> None:
-    manager.dialog_data["query"] = text
-    await manager.find("entries_page").set_page(0)
-
-
 async def _not_text(_message: Message, _widget, manager: DialogManager) -> None:
     await explain(manager, _("No entendí eso. Escribe parte de un nombre para buscar, envíame un archivo .csv "
                              "para importar, o usa los botones 👇"))
-
-
-async def on_clear_search(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    manager.dialog_data.pop("query", None)
-    await manager.find("entries_page").set_page(0)
 
 
 async def on_menu(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     await manager.start(StaffMenu.main, mode=StartMode.RESET_STACK)
 
 
-async def on_entry(callback: CallbackQuery, _widget, manager: DialogManager, item_id: str) -> None:
-    data = manager.middleware_data
-    try:
-        found = await catastro.entry(data["session"], actor=data["viewer"].actor,
-                                     entry_id=int(item_id) if item_id.isdigit() else 0)
-    except NotAllowed:
-        await callback.answer(_("Esa institución no está en el Catastro de tu unidad."), show_alert=True)
-        return
-    manager.dialog_data["entry_id"] = found.id
-    await manager.switch_to(C.entry)
-
-
 async def entry_getter(dialog_manager: DialogManager, session, viewer, **_kwargs) -> dict:
-    try:
-        found = await catastro.entry(session, actor=viewer.actor,
-                                     entry_id=dialog_manager.dialog_data.get("entry_id", 0))
-    except NotAllowed:
+    found = await tapped_entry(dialog_manager, session, viewer)
+    if found is None:
         return {"found": False, "missing": True, "active": False}
     return {"found": True, "missing": False, "details": entry_details(found), "active": found.active,
             "name": found.name}
@@ -124,16 +101,16 @@ def catastro_dialog() -> Dialog:
             T(DENIED_TEXT, when="denied"),
             ScrollingGroup(
                 Select(Format("{item[1]}"), id="entry", item_id_getter=lambda item: item[0], items="entries",
-                       on_click=on_entry),
+                       on_click=on_entry_tapped(C.entry, NOT_IN_UNIT)),
                 id="entries_page", width=1, height=PAGE, hide_on_single_page=True,
             ),
-            Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=on_clear_search, when="searching"),
+            Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=clear_search("entries_page"), when="searching"),
             Button(T("➕ Agregar"), id="add", on_click=start_adding, when="allowed"),
             Row(SwitchTo(T("📥 Importar CSV"), id="import", state=C.import_csv),
                 Button(T("📤 Exportar"), id="export", on_click=on_export), when="allowed"),
             SwitchTo(T("🕸 Plan de Redes"), id="redes", state=C.redes, when="allowed"),
             Button(T("⬅️ Menú"), id="back_main", on_click=on_menu),
-            TextInput(id="search", type_factory=search_text, on_success=_search, on_error=bad_search),
+            search_input("entries_page", SEARCH_HINT),
             MessageInput(on_document, content_types=ContentType.DOCUMENT),
             MessageInput(_not_text, content_types=ContentType.ANY),
             state=C.list, getter=list_getter,

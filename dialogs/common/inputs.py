@@ -17,7 +17,6 @@ from dialogs.common.context import explain, today
 from program.clock import format_date, parse_date
 
 TEXT_MAX = 500  # a plan topic, an action, a reason or a note: enough for a paragraph, not for a report
-SEARCH_MAX = 60
 OLDEST_YEAR = 2015  # the program as it is today; an older year is a typo (26 instead of 2026)
 
 

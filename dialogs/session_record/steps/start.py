@@ -5,7 +5,8 @@ from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.common.context import explain, today
-from dialogs.common.inputs import SEARCH_MAX, text_input
+from dialogs.common.inputs import text_input
+from dialogs.common.search import SEARCH_MAX
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T
 from dialogs.session_record.flow import (
