@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot import admin_rights
 from bot.admin_access import run_access
+from bot.admin_erasure import run_rights
 from bot.admin_catastro import CatastroFileError, export_catastro_file, import_catastro_file
 from bot.settings import Settings
 from program.access import Actor
@@ -189,6 +190,11 @@ def _error(message: str) -> int:
     return 1
 
 
+async def rights_command(args, session, _, ttl, text) -> Printed:
+    """subject-erase, family-block, family-unblock, retention-run (bot/admin_erasure.py)."""
+    return await run_rights(args, session, _, args.settings), None
+
+
 async def audit_verify(args, session, _, ttl, text) -> Printed:
     return await admin_rights.verify(session, _), None
 
@@ -278,5 +284,5 @@ COMMANDS: dict[str, AdminCommand] = {
     "unit_create": unit_create, "unit_list": unit_list, "unit_schedule": unit_schedule, "staff_add": staff_add,
     "families_import": families_import, "family_invite": family_invite, "indicators_import": indicators_import,
     "catastro_import": catastro_import, "catastro_export": catastro_export, "access_command": access_command,
-    "audit_verify": audit_verify, "subject_export": subject_export,
+    "audit_verify": audit_verify, "subject_export": subject_export, "rights_command": rights_command,
 }

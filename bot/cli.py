@@ -111,6 +111,26 @@ def parser(_: Gettext = lambda msgid: msgid) -> argparse.ArgumentParser:
         "descarga además de Telegram las notas de voz y fotos de la persona a esta carpeta"))
     subject.add_argument("file", type=Path)
     subject.set_defaults(**_admin("subject_export"))
+    erase = commands.add_parser("subject-erase", help=_(
+        "anonimiza a una persona o a una familia entera (nombres, RUN, fecha de nacimiento, textos, audios, "
+        "fotos y chats); quedan las cifras que la ley manda guardar"))
+    erased = erase.add_mutually_exclusive_group(required=True)
+    erased.add_argument("--member", type=int, help=_("id de la persona"))
+    erased.add_argument("--family", type=int, help=_("id de la familia"))
+    erase.add_argument("--yes", action="store_true", help=_("confirma (sin esto solo se muestra qué se anonimizaría)"))
+    erase.set_defaults(**_admin("rights_command"))
+    block = commands.add_parser("family-block", help=_(
+        "bloquea una familia: no recibe mensajes y sus datos no cambian hasta desbloquearla"))
+    block.add_argument("--family", type=int, required=True, help=_("id de la familia"))
+    block.add_argument("--reason", required=True, help="request, opposition, dispute, consent_withdrawn, other")
+    block.set_defaults(**_admin("rights_command"))
+    unblock = commands.add_parser("family-unblock", help=_("levanta el bloqueo de una familia"))
+    unblock.add_argument("--family", type=int, required=True, help=_("id de la familia"))
+    unblock.add_argument("--reason", required=True, help="request_lifted, resolved, mistake, other")
+    unblock.set_defaults(**_admin("rights_command"))
+    commands.add_parser("retention-run", help=_(
+        "aplica ahora los plazos de conservación (lo mismo que el trabajo nocturno)")
+    ).set_defaults(**_admin("rights_command"))
     return root
 
 

@@ -165,7 +165,8 @@ def build_scheduler(bot: Bot, engine: AsyncEngine, session_factory: async_sessio
                     settings: Settings) -> Scheduler:
     dispatcher = OutboxDispatcher(session_factory, TelegramSender(bot), render, clock=utc_now,
                                   default_locale=settings.default_locale)
-    return Scheduler(engine, session_factory, dispatcher=dispatcher)
+    return Scheduler(engine, session_factory, dispatcher=dispatcher,
+                     retention_years=settings.retention_years_after_closure)
 
 
 async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:

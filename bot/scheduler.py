@@ -1,5 +1,5 @@
 """The APScheduler jobs of an installation: the outbox dispatcher every few seconds, the planner every
-hour, the clean-up every hour. The database, not the scheduler, holds what is due.
+hour, the clean-up every hour, the retention run every night (services/retention.py). The database, not the scheduler, holds what is due.
 
 Exactly one scheduler: only the `worker` process starts one (the embedded default's single `run`
 process starts its own), and on PostgreSQL it also holds an advisory lock for as long as it runs, so
@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.housekeeping import purge
-from services import planner
+from services import planner, retention
 from services.delivery import OutboxDispatcher
 from storage.types import utc_now
 
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 DISPATCH_EVERY = timedelta(seconds=5)
 PLAN_EVERY = timedelta(hours=1)
 PURGE_EVERY = timedelta(hours=1)
+RETENTION_AT_UTC = 7  # 03:00–04:00 in Chile's mainland, when nobody is working
+RETENTION_YEARS_AFTER_CLOSURE = 5  # bot/settings.py's default; the runners pass the setting
 LEADER_LOCK = 0x41636F6D70616E61  # "Acompana": the one scheduler of a PostgreSQL installation
 
 
@@ -72,8 +74,10 @@ class Leadership:
 class Scheduler:
     def __init__(self, engine: AsyncEngine, session_factory: async_sessionmaker, *,
                  dispatcher: OutboxDispatcher | None = None, clock: Callable[[], datetime] = utc_now,
-                 dispatch_every: timedelta = DISPATCH_EVERY, plan_every: timedelta = PLAN_EVERY):
+                 dispatch_every: timedelta = DISPATCH_EVERY, plan_every: timedelta = PLAN_EVERY,
+                 retention_years: int = RETENTION_YEARS_AFTER_CLOSURE):
         self.session_factory, self.dispatcher, self.clock = session_factory, dispatcher, clock
+        self.retention_years = retention_years
         self.leadership = Leadership(engine)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         start = utc_now()
@@ -81,6 +85,8 @@ class Scheduler:
                                max_instances=1, coalesce=True, next_run_time=start)
         self.scheduler.add_job(self._plan, "interval", seconds=plan_every.total_seconds(), id="planner",
                                max_instances=1, coalesce=True, next_run_time=start)
+        self.scheduler.add_job(self._retain, "cron", hour=RETENTION_AT_UTC, id="retention", max_instances=1,
+                               coalesce=True, misfire_grace_time=6 * 3600)
         if dispatcher is not None:
             self.scheduler.add_job(self._dispatch, "interval", seconds=dispatch_every.total_seconds(), id="outbox",
                                    max_instances=1, coalesce=True, next_run_time=start)
@@ -107,6 +113,10 @@ class Scheduler:
             log.info("planner: %d planned, %d new, %d updated, %d cancelled", result.planned, result.created,
                      result.updated, result.cancelled)
         await self._guarded("planner", run)
+
+    async def _retain(self) -> None:
+        await self._guarded("retention", lambda: retention.run_nightly(
+            self.session_factory, now=self.clock(), years_after_closure=self.retention_years))
 
     async def _dispatch(self) -> None:
         dispatcher = self.dispatcher

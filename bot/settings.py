@@ -41,6 +41,8 @@ FIELD_MESSAGES = {
                        "postgresql://usuario:clave@servidor/base."),
     "invite_ttl_days": N_("INVITE_TTL_DAYS debe ser un número de días entre 1 y 365 (se indicó «{value}»)."),
     "code_ceiling_per_hour": N_("CODE_CEILING_PER_HOUR debe ser un número entre 5 y 100000 (se indicó «{value}»)."),
+    "retention_years_after_closure": N_("RETENTION_YEARS_AFTER_CLOSURE debe ser un número de años entre 1 y 50 "
+                                        "(se indicó «{value}»)."),
 }
 GENERIC_MESSAGE = N_("El valor de {field} no es válido.")  # no value: it may be a secret
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -80,6 +82,8 @@ class Settings(BaseSettings):
     # Wrong codes per hour, across people, that pause redemption (per unit, or for every unit when the codes
     # match none). One unit links a few people a day; raise it for a national installation.
     code_ceiling_per_hour: int = Field(default=50, ge=5, le=100_000)
+    # Closed families' personal data is anonymised this many years after closure (README: Privacy).
+    retention_years_after_closure: int = Field(default=5, ge=1, le=50)
     catalog_file: str = ""  # a unit's own session catalog (YAML); empty: the one built from the guides
     cadence_file: str = ""  # a unit's own cadence of the sessions over the 24 months (YAML)
 

@@ -10,7 +10,9 @@ from aiogram_dialog import DialogManager
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 
 from dialogs.common.navigation import show_menu
+from program.roles import Role
 from services.viewer import Viewer
+from storage.blocking import FamilyBlocked
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,22 @@ async def stale_dialog(event: ErrorEvent, viewer: Viewer, dialog_manager: Dialog
     await show_menu(dialog_manager, viewer)
 
 
+async def blocked_family(event: ErrorEvent, viewer: Viewer, dialog_manager: DialogManager, bot: Bot) -> None:
+    """A write to a blocked family (Ley 21.719) was refused and rolled back: say so kindly, back to the menu."""
+    log.info("update %s: write to a blocked family refused", event.update.update_id)
+    if viewer.role is Role.FAMILY:
+        text = _("🔒 Los datos de tu familia están bloqueados, así que por ahora no puedo guardar cambios. "
+                 "Si quieres levantar el bloqueo, habla con tu unidad (/ayuda).")
+    else:
+        text = _("🔒 Esta familia está bloqueada: sus datos no se pueden cambiar hasta que la jefatura levante el "
+                 "bloqueo. No se guardó nada.")
+    await _answer_callback(event, _("🔒 Familia bloqueada"))
+    chat_id = _chat_id(event)
+    if chat_id is not None:
+        await bot.send_message(chat_id, text)
+    await show_menu(dialog_manager, viewer)
+
+
 async def unexpected(event: ErrorEvent, bot: Bot) -> None:
     # Only the code path: exception messages can carry people's data (SQL parameters, texts).
     frames = "".join(traceback.format_tb(event.exception.__traceback__))
@@ -52,5 +70,6 @@ async def unexpected(event: ErrorEvent, bot: Bot) -> None:
 def build_router() -> Router:
     router = Router(name="errors")
     router.errors.register(stale_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState))
+    router.errors.register(blocked_family, ExceptionTypeFilter(FamilyBlocked))
     router.errors.register(unexpected)
     return router

@@ -25,16 +25,6 @@ async def set_language(session: AsyncSession, *, viewer: Viewer, telegram_user_i
     return account
 
 
-async def accept_consent(session: AsyncSession, *, viewer: Viewer, now: datetime) -> None:
-    account = viewer.account
-    if account is None or account.consent_at is not None:
-        return
-    account.consent_at = now
-    await people_repo.add(session, account)
-    await audit.record(session, actor=viewer.actor, action="consent.accept", record_type="chat_account",
-                       record_id=account.id)
-
-
 async def set_nudges(session: AsyncSession, *, viewer: Viewer, enabled: bool) -> bool:
     """/avisos: reminders and digests on or off. The Bono question and alerts to professionals are
     essential and keep coming (services/delivery.py). False for someone with no role."""

@@ -162,7 +162,8 @@ async def family_card(session: AsyncSession, *, actor: Actor, family_id: int) ->
         person = await people_repo.get_staff(session, staff_id=staff_id) if staff_id is not None else None
         if person is not None:
             staff[person.id] = person
-    return FamilyCard(family, members, staff, can_edit_family(actor, scope))
+    # A blocked family (Ley 21.719) is read-only for everyone: the card hides every button that writes.
+    return FamilyCard(family, members, staff, can_edit_family(actor, scope) and family.blocked_at is None)
 
 
 async def _staff_view(session: AsyncSession, *, actor: Actor, family_id: int) -> Family:

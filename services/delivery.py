@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from program.quiet_hours import is_quiet, release_time
 from services import audit
 from services.sender import Buttons, Sender, SendBlocked, SendRejected, SendRetry
-from storage import accounts_repo, outbox_repo
+from storage import accounts_repo, outbox_repo, people_repo
 from storage.models import ChatAccount
 from storage.outbox import FAILED, SENT, SKIPPED, OutboxMessage
 
@@ -70,17 +70,35 @@ class OutboxDispatcher:
                 rows = await outbox_repo.claim(session, now=self.clock(), owner=self.owner, lease=self.lease,
                                                limit=self.batch)
                 accounts = await accounts_repo.accounts_by_id(session, account_ids=(row.account_id for row in rows))
+                blocked = await self._blocked_families(session, rows, accounts)
             if not rows:
                 break
             result.claimed += len(rows)
-            outcomes = await asyncio.gather(*(self._deliver(row, accounts.get(row.account_id)) for row in rows))
+            outcomes = await asyncio.gather(*(self._deliver(row, accounts.get(row.account_id),
+                                                            family_blocked=row.id in blocked)
+                                              for row in rows))
             for outcome in outcomes:
                 result.count(outcome)
         return result
 
-    async def _deliver(self, row: OutboxMessage, account: ChatAccount | None) -> str:
+    @staticmethod
+    async def _blocked_families(session, rows: list[OutboxMessage], accounts: dict[int, ChatAccount]) -> set[int]:
+        """Ids of the rows that concern a blocked family, read at send time: to one of the family's chats, or
+        of the family's scope (a block set after the row was planned stops it here)."""
+        scoped = {row.id: int(row.scope.split(":")[1]) for row in rows if row.scope.startswith("family:")}
+        members = {a.member_id for a in accounts.values() if a.member_id is not None}
+        if not scoped and not members:
+            return set()
+        found = await people_repo.blocked_families_of(session, family_ids=set(scoped.values()), member_ids=members)
+        families, blocked_members = {f for f, _m in found}, {m for _f, m in found if m in members}
+        return {row.id for row in rows if scoped.get(row.id) in families
+                or getattr(accounts.get(row.account_id), "member_id", None) in blocked_members}
+
+    async def _deliver(self, row: OutboxMessage, account: ChatAccount | None, *, family_blocked: bool = False) -> str:
         async with self._slots:
             now = self.clock()
+            if family_blocked:
+                return await self._finish(row, SKIPPED, "family_blocked")
             reason = self._skip_reason(row, account, now)
             if reason or account is None:  # no account: the reason is "unlinked"
                 return await self._finish(row, SKIPPED, reason or "unlinked")

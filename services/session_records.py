@@ -124,7 +124,8 @@ async def families_for_recording(session: AsyncSession, *, actor: Actor, today: 
     staff_filter = None if actor.role is Role.JEFE else actor.staff_id
     families = [f for f in await people_repo.list_families(session, unit_id=actor.unit_id, staff_id=staff_filter,
                                                            limit=10_000)
-                if f.status not in CLOSED_STATUSES and can_edit_family(actor, family_scope(f))]
+                if f.status not in CLOSED_STATUSES and f.blocked_at is None
+                and can_edit_family(actor, family_scope(f))]
     if query and (needle := _fold(query)):
         families = [f for f in families if needle in _fold(f.family_name) or needle in _fold(f.code)]
     outcomes = await records_repo.outcomes_by_family(session, family_ids=[f.id for f in families])

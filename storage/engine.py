@@ -6,6 +6,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import storage.blocking  # noqa: F401  (the guard on writes to blocked families: storage/blocking.py)
+
 
 def make_engine(url: str, **kwargs) -> AsyncEngine:
     parsed = make_url(url)

@@ -44,6 +44,12 @@ class Family(SQLModel, table=True):
     gestor_socio_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     gestor_familiar_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     intake_date: date | None = None
+    # Blocking / opposition (Ley 21.719): while set, nothing is sent to the family and nothing of it changes
+    # (storage/blocking.py refuses the writes); reason is an id of services/rights.BLOCK_REASONS.
+    blocked_at: datetime | None = moment_field()
+    blocked_reason: str | None = Field(default=None, max_length=40)
+    blocked_by: str | None = Field(default=None, max_length=40)  # staff:<id> | admin | member:<id>
+    anonymised_at: datetime | None = moment_field()
     created_at: datetime = created_at_field()
 
 
@@ -59,6 +65,7 @@ class Member(SQLModel, table=True):
     is_representative: bool = False
     is_bono_collector: bool = False
     is_asl_participant: bool = False
+    anonymised_at: datetime | None = moment_field()
     created_at: datetime = created_at_field()
 
 
@@ -72,6 +79,7 @@ class ChatAccount(SQLModel, table=True):
     staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     consent_at: datetime | None = moment_field()
+    consent_version: str | None = Field(default=None, max_length=20)  # the privacy notice accepted
     nudges_opt_out: bool = False
     blocked_at: datetime | None = moment_field()
     # Set when the unit unlinked this chat (a lost phone, a person who left); staff_id/member_id are cleared

@@ -145,3 +145,12 @@ async def latest_bono_answers(session: AsyncSession, *, family_ids: Sequence[int
             newest, (col(BonoFollowup.family_id) == newest.c.family_id) & (col(BonoFollowup.month) == newest.c.month))
         found.update({family_id: (month, answer) for family_id, month, answer in (await session.exec(query)).all()})
     return found
+
+
+async def blocked_families_of(session: AsyncSession, *, family_ids: set[int], member_ids: set[int],
+                              ) -> list[tuple[int, int | None]]:
+    """(family id, member id) of the blocked families among these families or these members' families."""
+    query = (select(Family.id, Member.id).join(Member, col(Member.family_id) == Family.id, isouter=True)
+             .where(col(Family.blocked_at).is_not(None),
+                    col(Family.id).in_(family_ids) | col(Member.id).in_(member_ids)))
+    return list((await session.exec(query)).all())

@@ -14,8 +14,13 @@ from storage.records import BonoFollowup, Commitment, SessionRecord, Visit
 OPEN = ("pending", "in_progress")
 
 
+# A blocked family (Ley 21.719: blocking, opposition, consent withdrawn) or an anonymised one gets nothing.
+def _plannable(query):
+    return query.where(col(Family.blocked_at).is_(None), col(Family.anonymised_at).is_(None))
+
+
 def _families(unit_id: int, family_ids: Sequence[int] | None):
-    query = select(Family.id).where(Family.unit_id == unit_id, Family.status == "active")
+    query = _plannable(select(Family.id).where(Family.unit_id == unit_id, Family.status == "active"))
     if family_ids is not None:
         query = query.where(col(Family.id).in_(family_ids))
     return query
@@ -23,7 +28,7 @@ def _families(unit_id: int, family_ids: Sequence[int] | None):
 
 async def active_families(session: AsyncSession, *, unit_id: int,
                           family_ids: Sequence[int] | None = None) -> list[Family]:
-    query = select(Family).where(Family.unit_id == unit_id, Family.status == "active")
+    query = _plannable(select(Family).where(Family.unit_id == unit_id, Family.status == "active"))
     if family_ids is not None:
         query = query.where(col(Family.id).in_(family_ids))
     return list((await session.exec(query)).all())

@@ -16,6 +16,7 @@ from storage.corrections import CorrectionRequest, MemberChange  # noqa: F401
 from storage.cuaderno import CuadernoEntry  # noqa: F401
 from storage.groups import GroupInvitation, GroupSession  # noqa: F401
 from storage.outbox import OutboxMessage  # noqa: F401
+from storage.rights import ConsentEvent, FamilyBlockEvent  # noqa: F401
 from storage.records import (  # noqa: F401
     BonoFollowup,
     BonoFollowupEvent,

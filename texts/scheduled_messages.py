@@ -94,6 +94,16 @@ def _bono_alert(message: OutboxMessage, _: Gettext) -> str:
     return text
 
 
+def _consent_alert(message: OutboxMessage, _: Gettext) -> str:
+    """services/consent.py: a family member withdrew consent from the privacy menu (Ley 21.719)."""
+    if message.args.get("blocked"):
+        return _("🔒 La persona representante de la familia {family} retiró su consentimiento. La familia quedó "
+                 "bloqueada: no recibe mensajes y sus datos no se pueden cambiar hasta que la jefatura levante el "
+                 "bloqueo. Su chat quedó desvinculado.").format(family=message.args["family"])
+    return _("🔒 Un integrante de la familia {family} retiró su consentimiento: su chat quedó desvinculado."
+             ).format(family=message.args["family"])
+
+
 def _group(message: OutboxMessage, _: Gettext) -> str:
     args = message.args
     at = _local(args["starts_at"], message.timezone)
@@ -135,6 +145,8 @@ def render(message: OutboxMessage, locale: str) -> tuple[str, "Buttons"]:
         text = _bono_alert(message, _)
     elif message.template.startswith("bono_"):
         text = _bono(message, _)
+    elif message.template == "consent_withdrawn_alert":
+        text = _consent_alert(message, _)
     elif message.template.startswith("group_"):
         text = _group(message, _)
     elif message.template == "catastro_entry":

@@ -13,7 +13,7 @@ from dialogs.catastro.send import start_sending
 from dialogs.common.context import today
 from dialogs.common.labels import role_label, status_label, trajectory_label
 from dialogs.common.record_labels import (
-    bono_line, commitment_status_label, dimension_label, fit, last_session_label,
+    block_reason_label, bono_line, commitment_status_label, dimension_label, fit, last_session_label,
     matriz_state_label, next_due_label, outcome_label, responsible_label, session_code, stage_label,
 )
 from dialogs.common.states import Caseload
@@ -79,6 +79,7 @@ async def card_getter(dialog_manager: DialogManager, session, viewer, clock, **_
     except (NotAllowed, NotFound):
         refused = DENIED | {"can_invite": False, "can_reassign": False, "can_send": False}
         return refused | await _basics(session, viewer, family_id(dialog_manager), on)
+    manage = summary.can_reassign  # the jefe/a of the unit (program.access.can_manage_unit)
     card, row, family = summary.card, summary.row, summary.card.family
     corrections = len(await rectification.open_requests(session, actor=viewer.actor, family_id=family.id))
     return {
@@ -86,7 +87,11 @@ async def card_getter(dialog_manager: DialogManager, session, viewer, clock, **_
         "has_corrections": bool(corrections),
         "denied": False, "found": True,
         "can_invite": card.can_edit and summary.representative != "none",
-        "can_reassign": summary.can_reassign, "can_send": card.can_edit,
+        "can_reassign": summary.can_reassign and family.blocked_at is None, "can_send": card.can_edit,
+        "blocked": family.blocked_at is not None, "block_reason": block_reason_label(family.blocked_reason),
+        "blocked_since": format_date(family.blocked_at, viewer.timezone) if family.blocked_at else "",
+        "can_block": manage and family.blocked_at is None, "can_unblock": manage and family.blocked_at is not None,
+        "can_erase": manage and family.anonymised_at is None,
         "family_name": family.family_name, "code": family.code, "sector": family.sector or "—",
         "status": status_label(family.status), "trajectory": trajectory_label(family.trajectory),
         "stage": stage_label(row.stage), "last": last_session_label(row.last), "next": next_due_label(row.next, on),
@@ -186,6 +191,8 @@ def card_windows() -> list[Window]:
               "Etapa: {stage}\nÚltima sesión: {last}\nPróxima sesión: {next}\nPróxima visita: {visit}\n"
               "📋 Compromisos abiertos: {open}\n💵 Bono: {bono}\nPersona representante: {link}\n\n"
               "Equipo:\n{team}\n\nIntegrantes:\n{members}", when="found"),
+            T("\n🔒 bloqueada desde el {blocked_since}: {block_reason}. No recibe mensajes y sus datos no se "
+              "pueden cambiar.", when="blocked"),
             T(DENIED_TEXT, when="denied"),
             T("👨‍👩‍👧 Familia {family_name} · {code}\nSector: {sector} · Etapa: {stage}\n\n"
               "La acompaña otra persona del equipo: su ficha completa es solo para quienes la acompañan y la "
@@ -203,6 +210,11 @@ def card_windows() -> list[Window]:
             Button(T("✏️ Corregir datos"), id="correct", on_click=_start_correcting, when="can_correct"),
             SwitchTo(T("📝 Pedidos de corrección: {corrections}"), id="corrections", state=Caseload.corrections,
                      when="has_corrections"),
+            Row(
+                SwitchTo(T("🔒 Bloquear"), id="block", state=Caseload.block_reason, when="can_block"),
+                SwitchTo(T("🔓 Desbloquear"), id="unblock", state=Caseload.unblock_reason, when="can_unblock"),
+                SwitchTo(T("🗑️ Anonimizar"), id="erase", state=Caseload.erase_who, when="can_erase"),
+            ),
             SwitchTo(T("⬅️ Mis familias"), id="back_families", state=Caseload.families),
             buttons_only(),
             state=Caseload.family,

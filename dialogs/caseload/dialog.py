@@ -10,6 +10,7 @@ from dialogs.caseload.assign import assign_windows
 from dialogs.caseload.card import card_windows
 from dialogs.caseload.chats import chats_windows
 from dialogs.caseload.correct import correct_windows
+from dialogs.caseload.rights import rights_windows
 from dialogs.common.context import today
 from dialogs.common.record_labels import bono_line, last_session_label, next_due_label, stage_label
 from dialogs.common.scroll import scroll
@@ -99,5 +100,6 @@ def caseload_dialog() -> Dialog:
         *assign_windows(),
         *chats_windows(),
         *correct_windows(),
+        *rights_windows(),
         on_start=on_start,
     )

@@ -4,6 +4,7 @@ from aiogram.utils.i18n import gettext as _
 
 from program.clock import format_date
 from program.matriz import DIMENSIONS
+from texts.markers import N_
 from texts.months import month_label
 
 
@@ -97,3 +98,23 @@ def fit(lines: list[str], limit: int = 3300) -> str:
         kept.append(line)
         size += len(line) + 1
     return "\n".join(kept)
+
+
+# Reasons of a block and of its lifting (services/blocking.py ids), as the jefe/a reads them.
+BLOCK_REASON_LABELS = {
+    "request": N_("La familia pidió bloquear sus datos"),
+    "opposition": N_("La familia se opone al uso de sus datos"),
+    "dispute": N_("Hay datos en disputa (mientras se corrigen)"),
+    "consent_withdrawn": N_("Retiró su consentimiento"),
+    "other": N_("Otro motivo"),
+}
+UNBLOCK_REASON_LABELS = {
+    "request_lifted": N_("La familia pidió levantar el bloqueo"),
+    "resolved": N_("Se resolvió lo que motivó el bloqueo"),
+    "mistake": N_("Se bloqueó por error"),
+    "other": N_("Otro motivo"),
+}
+
+
+def block_reason_label(reason: str | None) -> str:
+    return _(BLOCK_REASON_LABELS[reason]) if reason in BLOCK_REASON_LABELS else (reason or "")

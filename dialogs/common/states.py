@@ -17,6 +17,7 @@ class FamilyMenu(StatesGroup):
     team = State()
     privacy = State()
     correction = State()  # dialogs/family/privacy_rights.py
+    withdraw = State()
 
 
 class Language(StatesGroup):
@@ -71,6 +72,10 @@ class Caseload(StatesGroup):
     correct_field = State()
     correct_value = State()
     corrections = State()
+    block_reason = State()
+    unblock_reason = State()
+    erase_who = State()
+    erase_confirm = State()
 
 
 class Cuaderno(StatesGroup):

@@ -1,7 +1,10 @@
 """Longer texts shared by handlers and dialogs."""
+import hashlib
+
 from aiogram.utils.i18n import gettext as _
 
 from storage.models import Unit
+from texts.markers import N_
 
 
 def unit_contact(unit: Unit | None) -> str:
@@ -15,15 +18,21 @@ def unit_contact(unit: Unit | None) -> str:
     return "\n".join(lines)
 
 
+# The privacy notice (Ley 21.719). Its version is stored with each answer to it: a hash of the Spanish source
+# text, so any change of the text is a new version without anyone remembering to bump a number.
+PRIVACY_NOTICE = N_(
+    "🔒 Tus datos y tus derechos\n\n"
+    "Qué guardamos: los datos de tu familia en el programa (nombres, RUN, sesiones, compromisos, "
+    "respuestas sobre el bono) y lo que tú escribas o envíes aquí.\n"
+    "Quién lo ve: solo tu familia y el equipo del Programa Familias de tu municipalidad. "
+    "Nunca otra familia.\n"
+    "Para qué: acompañar a tu familia en el programa y recordarte citas y compromisos.\n\n"
+    "Según la Ley 21.719 puedes pedir ver, corregir, borrar o llevarte tus datos, oponerte a su uso "
+    "o pedir que se bloqueen. Pídelo a tu Apoyo Familiar o en la unidad:\n{contact}\n\n"
+    "Nunca te pediremos claves ni números de tarjeta."
+)
+PRIVACY_NOTICE_VERSION = hashlib.sha256(PRIVACY_NOTICE.encode()).hexdigest()[:12]
+
+
 def privacy_notice(unit: Unit | None) -> str:
-    return _(
-        "🔒 Tus datos y tus derechos\n\n"
-        "Qué guardamos: los datos de tu familia en el programa (nombres, RUN, sesiones, compromisos, "
-        "respuestas sobre el bono) y lo que tú escribas o envíes aquí.\n"
-        "Quién lo ve: solo tu familia y el equipo del Programa Familias de tu municipalidad. "
-        "Nunca otra familia.\n"
-        "Para qué: acompañar a tu familia en el programa y recordarte citas y compromisos.\n\n"
-        "Según la Ley 21.719 puedes pedir ver, corregir, borrar o llevarte tus datos, oponerte a su uso "
-        "o pedir que se bloqueen. Pídelo a tu Apoyo Familiar o en la unidad:\n{contact}\n\n"
-        "Nunca te pediremos claves ni números de tarjeta."
-    ).format(contact=unit_contact(unit))
+    return _(PRIVACY_NOTICE).format(contact=unit_contact(unit))
