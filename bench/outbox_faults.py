@@ -29,13 +29,13 @@ from bench.outbox_common import (
     requests_per_topic,
     seed_chats,
 )
-from texts.scheduled_messages import render
 from bot.telegram_sender import Limits, TelegramSender
 from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.outbox import OutboxMessage
 from storage.types import utc_now
 from tests.support.fake_bot_api import FakeBotAPI
+from texts.scheduled_messages import render
 
 KINDS = ("429", "500", "timeout")
 

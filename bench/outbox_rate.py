@@ -29,12 +29,12 @@ from bench.outbox_common import (
     sent_lateness,
     status_counts,
 )
-from texts.scheduled_messages import render
 from bot.telegram_sender import Limits, TelegramSender, pace
 from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.types import utc_now
 from tests.support.fake_bot_api import FakeBotAPI
+from texts.scheduled_messages import render
 
 CONCURRENCY = 64  # OutboxDispatcher's default; the bare loop uses as many senders
 

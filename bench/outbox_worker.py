@@ -15,11 +15,11 @@ import time
 from datetime import timedelta
 
 from bench.outbox_common import make_bot
-from texts.scheduled_messages import render
 from bot.telegram_sender import Limits, TelegramSender
 from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.types import utc_now
+from texts.scheduled_messages import render
 
 
 async def main(args: argparse.Namespace) -> None:

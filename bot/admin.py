@@ -4,7 +4,6 @@ No aiogram here (it takes seconds to import): the bot's username for the deep li
 plain getMe request, and a code is printed even when Telegram cannot be reached.
 """
 import argparse
-import asyncio
 import getpass
 import os
 import sys
@@ -12,14 +11,15 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot import admin_rights
 from bot.admin_access import run_access
-from bot.admin_erasure import run_rights
 from bot.admin_catastro import CatastroFileError, export_catastro_file, import_catastro_file
+from bot.admin_erasure import run_rights
 from bot.settings import Settings
 from program.access import Actor
-from program.clock import UNIT_TIMEZONES
-from program.clock import format_datetime
+from program.clock import UNIT_TIMEZONES, format_datetime
 from program.codes import deep_link
 from program.csv_file import MAX_FILE_BYTES, BadFile, decode
 from program.nudge_schedule import NudgeScheduleError
@@ -32,7 +32,6 @@ from services.nudge_settings import parse_value, schedule_for, update_unit_sched
 from storage import people_repo
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
-from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.types import utc_now
 from texts.csv_files import file_problem
 from texts.csv_rows import COHORT_REASONS, report_lines
@@ -76,7 +75,7 @@ async def bot_username(settings: Settings) -> str | None:
         timeout = aiohttp.ClientTimeout(total=GET_ME_TIMEOUT_SECONDS)
         async with aiohttp.ClientSession(timeout=timeout) as http, http.get(url) as response:
             payload = await response.json(content_type=None)
-    except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError):
+    except (TimeoutError, aiohttp.ClientError, OSError, ValueError):
         return None
     result = payload.get("result") if isinstance(payload, dict) and payload.get("ok") else None
     username = result.get("username") if isinstance(result, dict) else None

@@ -4,12 +4,12 @@ The import is all or nothing: with any bad row it prints every problem and write
 import sys
 from pathlib import Path
 
-from texts.catastro import import_summary
-from texts.csv_rows import CATASTRO_REASONS, report_lines
 from program.access import Actor
 from program.roles import Role
 from services.catastro_csv import export_catastro, import_catastro
 from storage.types import utc_now
+from texts.catastro import import_summary
+from texts.csv_rows import CATASTRO_REASONS, report_lines
 
 
 class CatastroFileError(Exception):

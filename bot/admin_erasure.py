@@ -4,13 +4,14 @@ retention job, on demand)."""
 import argparse
 import sys
 
-from texts.markers import N_
 from program.access import Actor
 from program.roles import Role
 from services import blocking, erasure, retention
 from services.errors import NotFound
 from storage import people_repo
 from storage.types import utc_now
+from texts.markers import N_
+
 
 def _error(message: str) -> int:
     print(message, file=sys.stderr)

@@ -1,7 +1,6 @@
 """`subject-export --media DIR`: fetch the person's voice notes and photos from Telegram (getFile, then the
 file itself), so the unit can hand them over with the export. Plain aiohttp, no aiogram (see bot/admin.py).
 A file Telegram no longer has (or no token, or no network) is reported, never fatal: the zip lists them."""
-import asyncio
 from pathlib import Path
 
 from bot.settings import Settings
@@ -35,7 +34,7 @@ async def download(settings: Settings, items, folder: Path) -> tuple[int, int]:
                         failed += 1
                         continue
                     data = await response.read()
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError, AttributeError):
+            except (TimeoutError, aiohttp.ClientError, OSError, ValueError, AttributeError):
                 failed += 1
                 continue
             (folder / f"{item.table}-{item.row_id}-{n}.{EXTENSIONS.get(item.kind, 'bin')}").write_bytes(data)

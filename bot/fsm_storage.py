@@ -1,5 +1,6 @@
 """aiogram FSM storage on our own database table, shared by every worker and kept across restarts."""
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey

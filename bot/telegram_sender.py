@@ -11,8 +11,13 @@ from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.exceptions import (
-    TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError, TelegramNotFound, TelegramRetryAfter,
-    TelegramServerError, TelegramUnauthorizedError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
@@ -83,7 +88,7 @@ class TelegramSender:
                     if isinstance(error, TelegramUnauthorizedError):
                         raise SendRetry("401") from None  # our token, not the person: keep the message
                     raise SendBlocked() from None
-                except (TelegramServerError, TelegramNetworkError, asyncio.TimeoutError) as error:
+                except (TimeoutError, TelegramServerError, TelegramNetworkError) as error:
                     raise SendRetry(type(error).__name__) from None
                 except (TelegramBadRequest, TelegramNotFound) as error:
                     raise SendRejected(error.message[:120]) from None

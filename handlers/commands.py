@@ -14,7 +14,6 @@ from program.roles import Role
 from services.viewer import Viewer
 
 
-
 async def start_with_code(message: Message, command: CommandObject, **data) -> None:
     await link_with_code(message, command.args or "", data)  # registered for /start with a code only
 

@@ -10,7 +10,6 @@ from program.codes import looks_like_code
 from services.viewer import Viewer
 
 
-
 async def is_stranger(_event, viewer: Viewer) -> bool:
     return viewer.role is None
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 GENESIS = "0" * 64
 
@@ -23,7 +23,7 @@ HASHED_FIELDS = ("at", "actor_type", "actor_id", "actor_name", "action", "record
 def _plain(value):
     if isinstance(value, datetime):
         # One spelling whatever the database hands back: UTC, microseconds, no offset suffix variants.
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return value
 
 

@@ -4,8 +4,7 @@ Pure: no I/O."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from program.catastro import TEXT_LIMITS, EntryData, FieldProblem, clean_text, dimension_ids, fold, need_ids, \
-    split_list
+from program.catastro import TEXT_LIMITS, EntryData, FieldProblem, clean_text, dimension_ids, fold, need_ids, split_list
 from program.csv_export import write_csv
 from program.csv_file import read_table
 from program.csv_rows import RowError

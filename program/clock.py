@@ -1,5 +1,5 @@
 """Time zones of the units and how dates are shown (dd-mm-yyyy, local time)."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 # Magallanes and Aysén keep no DST since 2016/2025; Rapa Nui follows the mainland's rule.
@@ -8,7 +8,7 @@ UNIT_TIMEZONES = ("America/Santiago", "America/Punta_Arenas", "America/Coyhaique
 
 def to_local(moment: datetime, tz_name: str) -> datetime:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(tz_name))
 
 

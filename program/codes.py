@@ -1,7 +1,7 @@
 """One-time invitation codes: random, deep-link safe, stored only as a hash."""
 import hashlib
-from datetime import datetime, timedelta
 import secrets
+from datetime import datetime, timedelta
 
 # Telegram deep-link payloads allow A-Z a-z 0-9 _ - (up to 64 chars). 16 characters of a
 # 31-symbol alphabet without look-alikes (0/O, 1/I/L) carry 79 bits, and read aloud over the

@@ -9,14 +9,14 @@ Blocked recipients get nothing; those with nudges off get only essential message
 """
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from program.clock import to_local
 from program.nudge_schedule import NudgeSchedule
 from program.quiet_hours import local_instant, release_time
 
-UTC = timezone.utc
+UTC = UTC
 OPEN_COMMITMENTS = frozenset({"pending", "in_progress"})
 COMMITMENT_STATUSES = OPEN_COMMITMENTS | {"done", "not_done"}
 BONO_ANSWERS = frozenset({"cobrado", "todavia_no", "problema", "no_cobrado", "no_sabe"})

@@ -3,10 +3,10 @@
 Quiet hours are a local window [start, end) that wraps midnight when start > end (21:00–09:00);
 start == end means none. A message due inside it is held until the local clock shows ``end``.
 """
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _exists(local: datetime) -> bool:

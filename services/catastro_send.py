@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor, can_edit_family
-from program.roles import Role
 from program.quiet_hours import release_time
+from program.roles import Role
 from services import audit
 from services.catastro import entry as catastro_entry
 from services.errors import InvalidInput, NotAllowed, NotFound

@@ -5,13 +5,13 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from program.quiet_hours import release_time
 from services import audit
 from services.blocking import apply_block
 from services.nudge_settings import quiet_hours_text, schedule_for
 from services.viewer import Viewer
 from storage import accounts_repo, outbox_repo, people_repo, rights_repo
 from storage.rights import ConsentEvent
-from program.quiet_hours import release_time
 
 
 async def _event(session: AsyncSession, viewer: Viewer, decision: str, version: str, now: datetime) -> None:

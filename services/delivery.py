@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from program.quiet_hours import is_quiet, release_time
 from services import audit
-from services.sender import Buttons, Sender, SendBlocked, SendRejected, SendRetry
+from services.sender import Buttons, SendBlocked, Sender, SendRejected, SendRetry
 from storage import accounts_repo, outbox_repo, people_repo
 from storage.models import ChatAccount
 from storage.outbox import FAILED, SENT, SKIPPED, OutboxMessage

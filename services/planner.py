@@ -16,8 +16,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from program.access import Actor
 from program.clock import to_local
 from program.nudge_rules import (
-    BonoFact, CommitmentFact, GroupFact, Planned, Recipient, VisitFact, bono_escalations, bono_questions,
-    commitment_nudges, digest, group_reminders, visit_reminders, weekly_summary,
+    BonoFact,
+    CommitmentFact,
+    GroupFact,
+    Planned,
+    Recipient,
+    VisitFact,
+    bono_escalations,
+    bono_questions,
+    commitment_nudges,
+    digest,
+    group_reminders,
+    visit_reminders,
+    weekly_summary,
 )
 from program.nudge_schedule import NudgeSchedule
 from program.roles import Role

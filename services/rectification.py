@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor, can_view_family
 from program.rectification import FIELDS, InvalidValue, as_text, can_correct, parse_value
-from program.roles import Role, STAFF_ROLES
+from program.roles import STAFF_ROLES, Role
 from services import audit
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.onboarding import family_scope

@@ -4,7 +4,7 @@ Shared by services.session_records (what the dialog shows) and services.session_
 save). Reasons are ids (services.errors.InvalidInput.reason); the dialog translates them.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -196,4 +196,4 @@ def _check_plan_row(row, draft: SessionDraft, ctx: DraftContext) -> None:
 
 
 def utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

@@ -27,12 +27,17 @@ from program.access import Actor
 from program.catalog import Session
 from program.clock import to_local
 from program.session_draft import Outcome, SessionDraft
-from services import audit
-from services import planner
+from services import audit, planner
 from services.indicators import indicator_codes
 from services.program_data import catalog
 from services.session_record_checks import (
-    CLOSED_STATUSES, DraftContext, check_draft, editable_family, local_today, recordable_session, utc,
+    CLOSED_STATUSES,
+    DraftContext,
+    check_draft,
+    editable_family,
+    local_today,
+    recordable_session,
+    utc,
 )
 from services.session_record_effects import save_asl_choice, save_bono, save_matriz, save_plan_rows
 from storage import people_repo, records_repo

@@ -13,14 +13,20 @@ from program.access import Actor, can_edit_family
 from program.catalog import Session
 from program.matriz import Indicator
 from program.roles import STAFF_ROLES, Role
-from program.trajectory import TRAJECTORIES, OUTCOMES, Due, Progress, RecordedSession, next_due_by_role, progress
+from program.trajectory import OUTCOMES, TRAJECTORIES, Due, Progress, RecordedSession, next_due_by_role, progress
 from services import audit
 from services.errors import NotAllowed
 from services.indicators import indicators_for_unit
 from services.onboarding import family_scope
 from services.program_data import cadence, catalog
 from services.session_record_checks import (
-    CLOSED_STATUSES, editable_family, in_trajectory, is_adult, may_record, member_name, recordable_session,
+    CLOSED_STATUSES,
+    editable_family,
+    in_trajectory,
+    is_adult,
+    may_record,
+    member_name,
+    recordable_session,
 )
 from services.session_record_write import record_session
 from storage import people_repo, records_repo

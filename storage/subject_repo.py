@@ -10,8 +10,15 @@ from storage.cuaderno import CuadernoEntry
 from storage.groups import GroupInvitation, GroupSession
 from storage.models import ChatAccount, Member
 from storage.outbox import OutboxMessage
-from storage.records import (BonoFollowup, BonoFollowupEvent, Commitment, CommitmentEvent, MatrizState,
-                             SessionRecord, Visit)
+from storage.records import (
+    BonoFollowup,
+    BonoFollowupEvent,
+    Commitment,
+    CommitmentEvent,
+    MatrizState,
+    SessionRecord,
+    Visit,
+)
 
 # What a group session row tells about the family's part in it (its notes and agreements are the group's).
 GROUP_SESSION_FIELDS = ("id", "track", "code", "starts_at", "place", "address", "territory", "status", "held_on")

@@ -1,4 +1,8 @@
 """Importing this module registers every table on SQLModel.metadata (for Alembic and tests)."""
+from storage.catastro import CatastroEntry, RedesActivity  # noqa: F401
+from storage.corrections import CorrectionRequest, MemberChange  # noqa: F401
+from storage.cuaderno import CuadernoEntry  # noqa: F401
+from storage.groups import GroupInvitation, GroupSession  # noqa: F401
 from storage.models import (  # noqa: F401
     AuditChainHead,
     AuditEvent,
@@ -11,12 +15,7 @@ from storage.models import (  # noqa: F401
     Staff,
     Unit,
 )
-from storage.catastro import CatastroEntry, RedesActivity  # noqa: F401
-from storage.corrections import CorrectionRequest, MemberChange  # noqa: F401
-from storage.cuaderno import CuadernoEntry  # noqa: F401
-from storage.groups import GroupInvitation, GroupSession  # noqa: F401
 from storage.outbox import OutboxMessage  # noqa: F401
-from storage.rights import ConsentEvent, FamilyBlockEvent  # noqa: F401
 from storage.records import (  # noqa: F401
     BonoFollowup,
     BonoFollowupEvent,
@@ -27,3 +26,4 @@ from storage.records import (  # noqa: F401
     SessionRecord,
     Visit,
 )
+from storage.rights import ConsentEvent, FamilyBlockEvent  # noqa: F401

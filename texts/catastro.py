@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from program.text_split import short
 from texts.catalogs import Gettext
 
+
 def import_summary(report, _: Gettext) -> str:
     return _("Catastro importado: {created} nuevas, {updated} actualizadas, {unchanged} sin cambios.").format(
         created=report.created, updated=report.updated, unchanged=report.unchanged)

@@ -13,8 +13,18 @@ from dialogs.catastro.send import start_sending
 from dialogs.common.context import today
 from dialogs.common.labels import role_label, status_label, trajectory_label
 from dialogs.common.record_labels import (
-    block_reason_label, bono_line, commitment_status_label, dimension_label, fit, last_session_label,
-    matriz_state_label, next_due_label, outcome_label, responsible_label, session_code, stage_label,
+    block_reason_label,
+    bono_line,
+    commitment_status_label,
+    dimension_label,
+    fit,
+    last_session_label,
+    matriz_state_label,
+    next_due_label,
+    outcome_label,
+    responsible_label,
+    session_code,
+    stage_label,
 )
 from dialogs.common.states import Caseload
 from dialogs.common.widgets import T, buttons_only

@@ -11,17 +11,17 @@ from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from texts.markers import N_
 from dialogs.caseload.card import family_id
 from dialogs.common.context import explain, today
-from program.text_split import short
 from dialogs.common.states import Caseload
 from dialogs.common.widgets import T, buttons_only
 from program.clock import format_date, format_datetime
 from program.rectification import FIELDS, InvalidValue
 from program.run import format_run
+from program.text_split import short
 from services import rectification
 from services.errors import InvalidInput, NotAllowed, NotFound
+from texts.markers import N_
 
 FIELD_LABELS = {"given_names": N_("Nombres"), "surnames": N_("Apellidos"), "run": N_("RUN"),
                 "birth_date": N_("Fecha de nacimiento"), "relation": N_("Parentesco")}

@@ -7,14 +7,14 @@ from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from texts.markers import N_
 from dialogs.caseload.card import family_id
 from dialogs.common.record_labels import BLOCK_REASON_LABELS, UNBLOCK_REASON_LABELS
 from dialogs.common.states import Caseload
 from dialogs.common.widgets import T, buttons_only
 from services import blocking, erasure
-from storage import people_repo
 from services.errors import InvalidInput, NotAllowed, NotFound
+from storage import people_repo
+from texts.markers import N_
 
 NOT_ALLOWED = N_("Solo la jefatura de la unidad puede hacer esto.")
 

@@ -4,7 +4,6 @@ The Gestor sends a .csv document (in the import window or the list): the bot dow
 the service imports all rows or none and the report names every bad row. The export is a CSV document
 with every active entry, in the same columns, ready to correct in a spreadsheet and send back.
 """
-import asyncio
 
 import aiohttp
 from aiogram.enums import ContentType
@@ -26,8 +25,8 @@ from program.text_split import split_message
 from services import catastro_csv
 from services.errors import NotAllowed, NotFound
 from texts.catastro import import_summary
-from texts.csv_rows import CATASTRO_REASONS, report_lines
 from texts.csv_files import file_problem
+from texts.csv_rows import CATASTRO_REASONS, report_lines
 
 REPORT_LINES = 40  # of a refused import's report, in the chat (the command line prints every line)
 CSV_TYPES = {"text/csv", "text/comma-separated-values", "application/csv", "text/plain", "application/vnd.ms-excel",
@@ -55,7 +54,7 @@ async def on_document(message: Message, _widget, manager: DialogManager) -> None
         if (document.file_size or 0) > MAX_FILE_BYTES:
             raise BadFile("too_big")
         buffer = await data["bot"].download(document)
-    except (TelegramAPIError, aiohttp.ClientError, asyncio.TimeoutError):
+    except (TimeoutError, TelegramAPIError, aiohttp.ClientError):
         await explain(manager, _("No pude descargar el archivo. Envíalo de nuevo en un momento, por favor."))
         return
     except BadFile as bad:

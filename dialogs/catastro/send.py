@@ -12,7 +12,8 @@ from dialogs.catastro.entries import entry_fields, on_entry_tapped, tapped_entry
 from dialogs.catastro.labels import NOT_IN_UNIT, SEARCH_HINT
 from dialogs.common.context import explain
 from dialogs.common.search import clear_search, search_input
-from dialogs.common.states import Caseload, CatastroSend as S
+from dialogs.common.states import Caseload
+from dialogs.common.states import CatastroSend as S
 from dialogs.common.widgets import T, buttons_only
 from program.clock import format_datetime
 from services import catastro, catastro_send

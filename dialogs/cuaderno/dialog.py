@@ -14,7 +14,14 @@ from aiogram_dialog.widgets.text import Format
 from dialogs.common.states import Cuaderno
 from dialogs.common.widgets import T, buttons_only
 from dialogs.cuaderno.add import (
-    KIND_EMOJI, NOTES, add_windows, dimension_of, resource_kind_label, resource_level_label, say, section_label,
+    KIND_EMOJI,
+    NOTES,
+    add_windows,
+    dimension_of,
+    resource_kind_label,
+    resource_level_label,
+    say,
+    section_label,
     start_adding,
 )
 from program.clock import format_date

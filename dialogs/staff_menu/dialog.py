@@ -13,7 +13,6 @@ from program.roles import Role
 from services import caseload
 from services.errors import NotAllowed
 
-
 # Who records family and individual sessions (the Gestor Sociocomunitario records group sessions elsewhere).
 RECORDING_ROLES = (Role.AFI, Role.GESTOR_FAMILIAR, Role.JEFE)
 GROUP_ROLES = (Role.GESTOR_SOCIO, Role.JEFE)  # who creates group sessions and edits the Catastro

@@ -1,12 +1,12 @@
 """👥 Mis familias, the family card, the invitation QR and the jefe's reassignment, through the fake Bot API."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
 from program.access import Actor
 from program.roles import Role
-from program.session_draft import PlanRow, SessionDraft
 from program.run import check_digit, format_run
+from program.session_draft import PlanRow, SessionDraft
 from services import session_records, units
 from services.cohort_import import import_cohort
 from storage import records_repo
@@ -15,8 +15,8 @@ from storage.records import MatrizState
 from tests.support import seed
 
 AFI, JEFE, AFI2, FAMILY = 5001, 5002, 5003, 6001
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)  # the FakeClock's: 12:00 in Santiago
-NEXT_VISIT = datetime(2026, 12, 2, 13, 30, tzinfo=timezone.utc)  # 10:30 in Santiago
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # the FakeClock's: 12:00 in Santiago
+NEXT_VISIT = datetime(2026, 12, 2, 13, 30, tzinfo=UTC)  # 10:30 in Santiago
 
 
 async def _history(session_factory, unit) -> None:

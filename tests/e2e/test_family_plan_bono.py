@@ -1,6 +1,6 @@
 """A family's month in the chat, with buttons and voice notes: its plan, a commitment of its own said by voice
 and marked done, the monthly Bono question answered, a problem that reaches the Gestor Familiar."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
@@ -14,7 +14,7 @@ from tests.support import seed, updates
 from tests.support.outbox import messages
 
 AFI, FAMILY, GESTOR = 5001, 6001, 5300
-UTC = timezone.utc
+UTC = UTC
 
 
 async def _linked_family(harness, session_factory, clock, *, bono_day: int = 25):

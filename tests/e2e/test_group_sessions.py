@@ -1,7 +1,7 @@
 """A whole group session from the chat, through the fake Bot API with Telegram's limits and the real rate
 limiter: create → invite 25 families → answers (yes, no, silence) → the reminder the day before →
 attendance → trajectories; a change of place; who may run it."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
@@ -14,7 +14,7 @@ from storage.records import SessionRecord
 from tests.support import seed
 
 GESTOR, AFI = 5400, 5001
-UTC = timezone.utc
+UTC = UTC
 FIRST_CHAT = 7000
 HEADER = "codigo_familia,apellido_familia,sector,trayectoria,nombres,apellidos,run,parentesco,representante,cobra_bono\n"
 
@@ -160,9 +160,9 @@ async def test_only_the_gestor_and_the_jefe_run_group_sessions(harness, session_
 
 
 async def test_a_cancellation_and_asl_sessions_go_to_the_participants(harness, session_factory, clock):
-    from services import group_sessions
     from program.access import Actor
     from program.roles import Role
+    from services import group_sessions
 
     unit, family_ids = await _unit_with_25_families(harness, session_factory, clock)
     async with session_factory() as session:  # F-002 (Joseph) is APS + ASL; Jean is its participant

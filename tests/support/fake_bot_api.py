@@ -22,8 +22,9 @@ import re
 import time
 import zlib
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from aiohttp import web
 
@@ -34,22 +35,13 @@ _ERRORS = {  # kind -> (HTTP status, description)
     "403": (403, "Forbidden: bot was blocked by the user"),
     "400": (400, "Bad Request: chat not found"),
 }
-_KNOWN = (
-    "getMe getUpdates sendMessage sendPhoto sendVoice sendDocument sendLocation sendSticker "
-    "sendVideo sendAudio sendAnimation editMessageText editMessageReplyMarkup editMessageCaption "
-    "editMessageMedia answerCallbackQuery setMyCommands deleteMyCommands getMyCommands setWebhook "
-    "deleteWebhook getWebhookInfo setChatMenuButton getChatMenuButton sendChatAction deleteMessage "
-    "getFile close logOut setMyDescription setMyShortDescription setMyName leaveChat"
-).split()
+_KNOWN = ["getMe", "getUpdates", "sendMessage", "sendPhoto", "sendVoice", "sendDocument", "sendLocation", "sendSticker", "sendVideo", "sendAudio", "sendAnimation", "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "editMessageMedia", "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "getMyCommands", "setWebhook", "deleteWebhook", "getWebhookInfo", "setChatMenuButton", "getChatMenuButton", "sendChatAction", "deleteMessage", "getFile", "close", "logOut", "setMyDescription", "setMyShortDescription", "setMyName", "leaveChat"]
 _CANONICAL = {m.lower(): m for m in _KNOWN}
 _SENDS = {m.lower() for m in _KNOWN if m.startswith("send") and m != "sendChatAction"}
 _TEXT_METHODS = _SENDS | {"editmessagetext", "editmessagecaption", "editmessagemedia"}
 # Form values are all strings; these must never be re-typed (a text "123" or "[1/3] …" stays text).
 _STRING_FIELDS = frozenset(
-    "text caption callback_query_id inline_message_id url secret_token parse_mode file_id query "
-    "title description short_description name emoji sticker photo voice document audio video "
-    "animation action ip_address language_code business_connection_id message_effect_id "
-    "phone_number first_name last_name address".split()
+    ["text", "caption", "callback_query_id", "inline_message_id", "url", "secret_token", "parse_mode", "file_id", "query", "title", "description", "short_description", "name", "emoji", "sticker", "photo", "voice", "document", "audio", "video", "animation", "action", "ip_address", "language_code", "business_connection_id", "message_effect_id", "phone_number", "first_name", "last_name", "address"]
 )
 CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8, Telegram's limit for an inline button's callback_data
 _INT = re.compile(r"-?\d+\Z")
@@ -265,7 +257,7 @@ class FakeBotAPI:
             event = self._changed
             try:
                 await asyncio.wait_for(event.wait(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def _summary(self, method: str, count: int, chat_id: Any, timeout: float, got: int) -> str:
@@ -326,7 +318,7 @@ class FakeBotAPI:
         if not self._updates and timeout > 0 and not self._closed.is_set():
             try:
                 await asyncio.wait_for(self._fed.wait(), min(float(timeout), self.poll_cap))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         limit = p.get("limit") or 100
         return [u for _, u in zip(range(limit), self._updates, strict=False)]
@@ -428,7 +420,7 @@ class FakeBotAPI:
             self.stats["timeout"] += 1
             try:  # the client gives up first; stop() ends the wait early
                 await asyncio.wait_for(self._closed.wait(), self.timeout_delay)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             if self._closed.is_set():
                 return self._error(ApiError(502, "Bad Gateway", "timeout"))

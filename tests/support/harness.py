@@ -37,9 +37,9 @@ class BotHarness:
 
     def delivery(self, limits=None, **kw):
         """The outbox dispatcher of this process: the real sender and renderer, this harness's clock."""
-        from texts.scheduled_messages import render
         from bot.telegram_sender import Limits, TelegramSender
         from services.delivery import OutboxDispatcher
+        from texts.scheduled_messages import render
 
         # Generous limits unless a test passes Telegram's: pacing is measured in bench/, not waited for here.
         fast = Limits(per_bot_per_second=1000, per_chat_per_second=1000, request_timeout=2)

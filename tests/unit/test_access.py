@@ -2,8 +2,15 @@
 import pytest
 
 from program.access import (
-    Actor, FamilyScope, Sight, can_edit_family, can_manage_unit, can_see_family_basics, can_unlink_family_chat,
-    can_view_family, family_sight,
+    Actor,
+    FamilyScope,
+    Sight,
+    can_edit_family,
+    can_manage_unit,
+    can_see_family_basics,
+    can_unlink_family_chat,
+    can_view_family,
+    family_sight,
 )
 from program.roles import Role
 

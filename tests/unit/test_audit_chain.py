@@ -1,9 +1,9 @@
 """program/audit_chain.py: the hash chain's rules, as pure functions."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from program.audit_chain import GENESIS, canonical, link_hash, verify
 
-AT = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def _chain(n: int) -> list[dict]:

@@ -1,6 +1,6 @@
 """Migration 0008 chains the audit events stored before it, so `audit-verify` covers the whole trail."""
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import column, insert, table
 
@@ -19,7 +19,7 @@ async def test_events_stored_before_the_chain_are_chained_by_the_migration(empty
             old = table("audit_event", column("at", UtcDateTime()), column("actor_type"), column("actor_id"),
                         column("action"), column("record_type"), column("record_id"), column("unit_id"))
             await connection.execute(insert(old), [
-                {"at": datetime(2026, 11, 20 + i, 10, 0, 0, 123456, tzinfo=timezone.utc), "actor_type": "staff",
+                {"at": datetime(2026, 11, 20 + i, 10, 0, 0, 123456, tzinfo=UTC), "actor_type": "staff",
                  "actor_id": 3, "action": "family.view", "record_type": "family", "record_id": i, "unit_id": 1}
                 for i in range(3)])
         await asyncio.to_thread(upgrade, empty_database_url, "head")

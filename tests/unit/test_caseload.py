@@ -1,7 +1,7 @@
 """Mis familias, the family card and the jefe's reassignment, on a real database (SQLite and PostgreSQL),
 from records written through services.session_records.record_session and the repositories."""
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -17,8 +17,8 @@ from storage.records import MatrizState, Visit
 from tests.support import seed
 
 TODAY = date(2026, 11, 23)  # the FakeClock's 15:00 UTC is 12:00 in Santiago
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
-NEXT_VISIT = datetime(2026, 12, 2, 13, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+NEXT_VISIT = datetime(2026, 12, 2, 13, 30, tzinfo=UTC)
 ROUTINE = [("S1", date(2026, 6, 20)), ("S2", date(2026, 6, 27)), ("S3", date(2026, 7, 20)),
            ("S4", date(2026, 8, 20)), ("S5", date(2026, 9, 5)), ("S6", date(2026, 9, 20))]
 

@@ -2,7 +2,7 @@
 PostgreSQL): adding, editing and deactivating entries, the CSV import (all or nothing, every bad row
 reported) and export, the families' search, and who may do what, with the audit trail."""
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import pytest_asyncio
@@ -20,7 +20,7 @@ from storage.outbox import OutboxMessage
 from tests.support import seed
 from tests.support.outbox import link_family
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 HEADER = ("nombre;persona_contacto;direccion;sector;telefonos;email_web;poblacion_objetivo;tematica;dimensiones;"
           "programas_servicios;requisitos_acceso;necesidades\n")
 CESFAM = ("CESFAM Juanita Aguirre;Ana Pérez;Av. Principal 456;Villa Norte;+56 2 2222 3333;cesfam@example.cl;"
@@ -280,9 +280,9 @@ async def test_the_afi_sends_an_entry_through_the_outbox(db):
         await db.call(catastro_send.send_entry, actor=db.afi, family_id=f1, entry_id=entry.id, now=NOW)
     account_id = await link_family(db.factory, family_id=f1, consent_at=NOW)
     due = await db.call(catastro_send.send_entry, actor=db.afi, family_id=f1, entry_id=entry.id, now=NOW)
-    night = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)  # 00:00 in Santiago: held until 09:00
+    night = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # 00:00 in Santiago: held until 09:00
     held = await db.call(catastro_send.send_entry, actor=db.afi, family_id=f1, entry_id=entry.id, now=night)
-    assert due == NOW and held == datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+    assert due == NOW and held == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
     async with db.factory() as session:
         rows = list((await session.exec(select(OutboxMessage).order_by(OutboxMessage.id))).all())
     assert len(rows) == 2 and len({r.dedupe_key for r in rows}) == 2

@@ -1,15 +1,23 @@
 """Invitation codes: alphabet, entropy, normalising what people type, hashing, and the lockout rule."""
 import math
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from program import codes
-from program.codes import (ALPHABET, CODE_LENGTH, deep_link, hash_code, locked_until, looks_like_code, new_code,
-                           normalise_code)
+from program.codes import (
+    ALPHABET,
+    CODE_LENGTH,
+    deep_link,
+    hash_code,
+    locked_until,
+    looks_like_code,
+    new_code,
+    normalise_code,
+)
 
-T0 = datetime(2026, 3, 5, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 

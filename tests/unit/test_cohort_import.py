@@ -8,6 +8,7 @@ from services import cohort_import, units
 from services.cohort_import import import_cohort
 from services.errors import NotFound
 from storage.models import AuditEvent, Family, Member
+
 COHORT = """codigo_familia,apellido_familia,sector,trayectoria,nombres,apellidos,run,parentesco,representante,cobra_bono
 F-001,Pérez Soto,Villa Norte,aps,María,Pérez Soto,12.345.678-5,jefa de hogar,sí,sí
 F-001,Pérez Soto,Villa Norte,aps,Pedro,Pérez Soto,11.111.111-1,hijo,no,no

@@ -1,7 +1,7 @@
 """The Cuaderno Familiar service on a real database (SQLite and PostgreSQL): adding text, voice and photo
 entries, pages newest first, soft delete, who may read and write, and the audit trail."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import pytest_asyncio
@@ -17,7 +17,7 @@ from storage.cuaderno import CuadernoEntry
 from storage.models import AuditEvent
 from tests.support import seed
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 
 @dataclass

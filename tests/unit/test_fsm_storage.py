@@ -1,6 +1,6 @@
 """The FSM storage on our own table: round trips, typed dates, tidy rows, distinct keys, transactions."""
 import asyncio
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from aiogram.fsm.state import State, StatesGroup
@@ -52,7 +52,7 @@ async def test_dates_and_datetimes_keep_their_type(storage):
     santiago = timezone(timedelta(hours=-3))
     data = {
         "day": date(2026, 11, 23),
-        "at": datetime(2026, 11, 23, 18, 30, 5, 123456, tzinfo=timezone.utc),
+        "at": datetime(2026, 11, 23, 18, 30, 5, 123456, tzinfo=UTC),
         "local": datetime(2026, 11, 23, 15, 30, tzinfo=santiago),
         "naive": datetime(2026, 1, 2, 3, 4, 5),
         "inside": [{"when": date(2025, 12, 31)}],

@@ -6,8 +6,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.housekeeping import purge
-from bot.scheduler import Scheduler
 from bot.runners import run_worker
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from storage.models import ChatAccount, CodeAttempt, InviteCode
 

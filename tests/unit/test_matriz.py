@@ -6,7 +6,12 @@ import yaml
 
 from program import catalog, matriz
 from program.matriz import (
-    DIMENSIONS, Dimension, Indicator, MatrizError, load_matriz, merge_indicators_csv,
+    DIMENSIONS,
+    Dimension,
+    Indicator,
+    MatrizError,
+    load_matriz,
+    merge_indicators_csv,
 )
 
 MATRIZ_FILE = Path(matriz.__file__).parent / "data" / "matriz.yaml"

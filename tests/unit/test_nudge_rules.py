@@ -1,7 +1,7 @@
 """Nudge rules: the shipped schedule, visit/commitment/Bono messages, staff digests, DST and horizon."""
 import dataclasses
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -9,13 +9,20 @@ import pytest
 import yaml
 
 from program.nudge_rules import (
-    BonoFact, CommitmentFact, Recipient, VisitFact, bono_questions, commitment_nudges, digest,
-    visit_reminders, weekly_summary,
+    BonoFact,
+    CommitmentFact,
+    Recipient,
+    VisitFact,
+    bono_questions,
+    commitment_nudges,
+    digest,
+    visit_reminders,
+    weekly_summary,
 )
 from program.nudge_schedule import NudgeScheduleError, load_schedule, validate_schedule
 
 SCHEDULE_FILE = Path(__file__).parents[2] / "program" / "data" / "nudges.yaml"
-UTC = timezone.utc
+UTC = UTC
 SCL, MAG, AYS, EAS = "America/Santiago", "America/Punta_Arenas", "America/Coyhaique", "Pacific/Easter"
 FAMILY = (Recipient(11),)
 

@@ -1,7 +1,7 @@
 """The planner on a real database (SQLite and PostgreSQL): what is planned from visits, commitments, bono
 answers and caseloads, at which UTC instant, and that re-planning never duplicates and cancels what lost
 its cause."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -15,7 +15,7 @@ from storage.records import BonoFollowup, Commitment
 from tests.support import seed
 from tests.support.outbox import link_family, link_staff, messages
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def at(*args) -> datetime:

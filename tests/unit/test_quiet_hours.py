@@ -1,5 +1,5 @@
 """Local instants and quiet hours across the 2026 DST changes of the units' time zones."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -7,7 +7,7 @@ import pytest
 from program.clock import UNIT_TIMEZONES, to_local
 from program.quiet_hours import is_quiet, local_instant, release_time
 
-UTC = timezone.utc
+UTC = UTC
 SCL, MAG, AYS, EAS = "America/Santiago", "America/Punta_Arenas", "America/Coyhaique", "Pacific/Easter"
 NIGHT = (time(21), time(9))
 

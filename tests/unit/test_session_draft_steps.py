@@ -1,6 +1,6 @@
 """The session record's completeness rule (program.session_draft): which steps a session needs and
 which answers it cannot be saved without, for every session of the shipped catalog and every outcome."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -115,7 +115,7 @@ def test_for_saving_keeps_only_what_the_outcome_and_session_ask_for():
     draft = SessionDraft(1, code="S8", held_on=HELD, outcome=Outcome.RESCHEDULED, reason="x",
                          rescheduled_to=date(2026, 12, 1), bono="cobrado", bono_note="n", plan_rows=[row],
                          matriz={"i32": "logrado"}, asl_participants=[3], products_done=[2, 0],
-                         next_visit_at=datetime(2026, 12, 1, 13, tzinfo=timezone.utc), carta_aviso_left=True)
+                         next_visit_at=datetime(2026, 12, 1, 13, tzinfo=UTC), carta_aviso_left=True)
     saved = draft.for_saving(flags=session.flags, session_type=session.type)
     assert (saved.reason, saved.bono, saved.bono_note, saved.plan_rows, saved.matriz, saved.asl_participants,
             saved.products_done, saved.next_visit_at, saved.carta_aviso_left) == (

@@ -1,6 +1,6 @@
 """Recording a session on a real database (SQLite and PostgreSQL): effects, checks, authorization."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -12,8 +12,15 @@ from services import session_records as sr
 from services import units
 from services.errors import InvalidInput, NotAllowed
 from storage.models import AuditEvent, Family, Member
-from storage.records import BonoFollowup, BonoFollowupEvent, Commitment, CommitmentEvent, MatrizState
-from storage.records import SessionRecord, Visit
+from storage.records import (
+    BonoFollowup,
+    BonoFollowupEvent,
+    Commitment,
+    CommitmentEvent,
+    MatrizState,
+    SessionRecord,
+    Visit,
+)
 from tests.support import seed
 
 TODAY = date(2026, 11, 23)  # the FakeClock's 15:00 UTC is 12:00 in Santiago
@@ -86,7 +93,7 @@ async def test_other_outcomes(db, outcome, extra, status):
     if outcome in ("declined", "abandoned"):
         assert visits == [("cancelled", planned)]
     elif outcome == "rescheduled":  # the new date, at 09:00 in Santiago (UTC-3 in summer)
-        assert visits == [("planned", datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc))]
+        assert visits == [("planned", datetime(2026, 11, 26, 12, 0, tzinfo=UTC))]
 
 
 @pytest.mark.parametrize("fields, reason", [
@@ -107,7 +114,7 @@ async def test_other_outcomes(db, outcome, extra, status):
      "deadline_in_past"),
     ({"code": "S2", "plan_rows": [PlanRow("salud", "t", "r", "a", responsible="member", member_id=999_999)]},
      "unknown_member"),
-    ({"next_visit_at": datetime(2026, 11, 1, tzinfo=timezone.utc)}, "next_visit_in_past"),
+    ({"next_visit_at": datetime(2026, 11, 1, tzinfo=UTC)}, "next_visit_in_past"),
 ])
 async def test_invalid_drafts_write_nothing(db, fields, reason):
     assert await db.fails(**({"code": "S1"} | fields)) == reason

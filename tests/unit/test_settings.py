@@ -1,8 +1,7 @@
 """Settings: database URL normalisation, locale and log level, and the token's one-sentence errors."""
 import pytest
 
-from bot.settings import (MALFORMED_TOKEN, MISSING_TOKEN, Settings, SettingsError, load_settings,
-                          normalise_database_url)
+from bot.settings import MALFORMED_TOKEN, MISSING_TOKEN, Settings, SettingsError, load_settings, normalise_database_url
 
 TOKEN = "424242:AAHtestTOKENtestTOKENtestTOKENtest12"
 

@@ -8,8 +8,14 @@ import yaml
 
 from program.catalog import load_catalog
 from program.trajectory import (
-    CadenceError, RecordedSession, add_months, check_cadence, load_cadence, next_due_by_role,
-    progress, validate_cadence,
+    CadenceError,
+    RecordedSession,
+    add_months,
+    check_cadence,
+    load_cadence,
+    next_due_by_role,
+    progress,
+    validate_cadence,
 )
 
 CADENCE_FILE = Path(__file__).parents[2] / "program" / "data" / "cadence.yaml"

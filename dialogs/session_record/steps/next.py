@@ -1,5 +1,5 @@
 """Session record, last steps before the summary: the next visit (date and time) and a note or voice note."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.enums import ContentType
@@ -67,7 +67,7 @@ async def set_next_time(_event, manager: DialogManager, value) -> None:
         await explain(manager, _("Esa hora ya pasó. Elige una hora más tarde u otro día."))
         return
     draft = get_draft(manager)
-    draft.next_visit_at = local.astimezone(timezone.utc)
+    draft.next_visit_at = local.astimezone(UTC)
     put_draft(manager, draft)
     await go_next(manager, R.next_date)
 

@@ -11,8 +11,7 @@ from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.common.context import explain
-from dialogs.common.record_labels import commitment_status_label
-from dialogs.common.record_labels import dimension_label
+from dialogs.common.record_labels import commitment_status_label, dimension_label
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T, buttons_only
 from dialogs.session_record.flow import back_button, get_draft, go_next, info, load_form

@@ -10,7 +10,13 @@ from dialogs.common.search import SEARCH_MAX
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T
 from dialogs.session_record.flow import (
-    back_button, get_draft, go_next, info, load_form, put_draft, to_menu,
+    back_button,
+    get_draft,
+    go_next,
+    info,
+    load_form,
+    put_draft,
+    to_menu,
 )
 from program.session_draft import SessionDraft
 from services import session_records
