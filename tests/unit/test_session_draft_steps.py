@@ -126,3 +126,9 @@ def test_for_saving_keeps_only_what_the_outcome_and_session_ask_for():
     # S8 carries no Línea Base or Salida: Matriz states left in the draft are not saved with it.
     assert (saved.bono, saved.plan_rows, saved.matriz, saved.products_done) == ("cobrado", [row], {}, [0, 2])
     assert (saved.reason, saved.rescheduled_to, saved.asl_participants) == (None, None, [])
+
+
+def test_the_dialog_has_a_window_for_every_step_id():
+    from dialogs.session_record.flow import STATES
+
+    assert set(STATES) == set(Step) and len(set(STATES.values())) == len(Step)
