@@ -18,7 +18,8 @@ from aiogram_dialog.widgets.text import Format
 from dialogs.catastro.choices import choice_windows
 from dialogs.catastro.csv_files import csv_windows, on_document, on_export
 from dialogs.catastro.edit import edit_windows, start_adding, start_editing
-from dialogs.catastro.labels import SEARCH_HINT, entry_details
+from dialogs.catastro.entries import on_entry_tapped, tapped_entry
+from dialogs.catastro.labels import NOT_IN_UNIT, SEARCH_HINT, entry_details
 from dialogs.catastro.redes import redes_windows
 from dialogs.common.context import explain
 from dialogs.common.search import clear_search, search_input
@@ -69,23 +70,9 @@ async def on_menu(_callback: CallbackQuery, _button: Button, manager: DialogMana
     await manager.start(StaffMenu.main, mode=StartMode.RESET_STACK)
 
 
-async def on_entry(callback: CallbackQuery, _widget, manager: DialogManager, item_id: str) -> None:
-    data = manager.middleware_data
-    try:
-        found = await catastro.entry(data["session"], actor=data["viewer"].actor,
-                                     entry_id=int(item_id) if item_id.isdigit() else 0)
-    except NotAllowed:
-        await callback.answer(_("Esa institución no está en el Catastro de tu unidad."), show_alert=True)
-        return
-    manager.dialog_data["entry_id"] = found.id
-    await manager.switch_to(C.entry)
-
-
 async def entry_getter(dialog_manager: DialogManager, session, viewer, **_kwargs) -> dict:
-    try:
-        found = await catastro.entry(session, actor=viewer.actor,
-                                     entry_id=dialog_manager.dialog_data.get("entry_id", 0))
-    except NotAllowed:
+    found = await tapped_entry(dialog_manager, session, viewer)
+    if found is None:
         return {"found": False, "missing": True, "active": False}
     return {"found": True, "missing": False, "details": entry_details(found), "active": found.active,
             "name": found.name}
@@ -114,7 +101,7 @@ def catastro_dialog() -> Dialog:
             T(DENIED_TEXT, when="denied"),
             ScrollingGroup(
                 Select(Format("{item[1]}"), id="entry", item_id_getter=lambda item: item[0], items="entries",
-                       on_click=on_entry),
+                       on_click=on_entry_tapped(C.entry, NOT_IN_UNIT)),
                 id="entries_page", width=1, height=PAGE, hide_on_single_page=True,
             ),
             Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=clear_search("entries_page"), when="searching"),

@@ -9,6 +9,8 @@ from texts.markers import N_
 
 # For the editor's list and the AFI's "📍 Enviar un recurso" (dialogs/common/search.py fills in the limit).
 SEARCH_HINT = N_("Para buscar, escribe parte del nombre (hasta {limit} caracteres).")
+# An entry of another unit (a forged button) is refused, and audited by the service.
+NOT_IN_UNIT = N_("Esa institución no está en el Catastro de tu unidad.")
 AREA_LABELS = {
     "laboral": N_("🛠 Trabajo y capacitación"),
     "social": N_("🤝 Salud, vivienda y hogar"),

@@ -8,12 +8,12 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.catastro.labels import SEARCH_HINT
+from dialogs.catastro.entries import entry_fields, on_entry_tapped, tapped_entry
+from dialogs.catastro.labels import NOT_IN_UNIT, SEARCH_HINT
 from dialogs.common.context import explain
 from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Caseload, CatastroSend as S
 from dialogs.common.widgets import T, buttons_only
-from dialogs.family.resources import entry_fields
 from program.clock import format_datetime
 from services import catastro, catastro_send
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -56,23 +56,9 @@ async def pick_getter(dialog_manager: DialogManager, session, viewer, **_kwargs)
             "empty": linked and not found and not query}
 
 
-async def on_pick(callback: CallbackQuery, _widget, manager: DialogManager, item_id: str) -> None:
-    data = manager.middleware_data
-    try:  # an entry of another unit (a forged button) is refused and audited
-        found = await catastro.entry(data["session"], actor=data["viewer"].actor,
-                                     entry_id=int(item_id) if item_id.isdigit() else 0)
-    except NotAllowed:
-        await callback.answer(_("Esa institución no está en el Catastro de tu unidad."), show_alert=True)
-        return
-    manager.dialog_data["entry_id"] = found.id
-    await manager.switch_to(S.confirm)
-
-
 async def confirm_getter(dialog_manager: DialogManager, session, viewer, **_kwargs) -> dict:
-    try:
-        found = await catastro.entry(session, actor=viewer.actor,
-                                     entry_id=dialog_manager.dialog_data.get("entry_id", 0))
-    except NotAllowed:
+    found = await tapped_entry(dialog_manager, session, viewer)
+    if found is None:
         return {"found": False, "missing": True, "preview": ""}
     return {"found": True, "missing": False, "preview": "\n".join(entry_lines(entry_fields(found), _))}
 
@@ -113,7 +99,7 @@ def catastro_send_dialog() -> Dialog:
             T("No puedes enviar recursos a esta familia.", when="denied"),
             ScrollingGroup(
                 Select(Format("{item[1]}"), id="entry", item_id_getter=lambda item: item[0], items="entries",
-                       on_click=on_pick),
+                       on_click=on_entry_tapped(S.confirm, NOT_IN_UNIT)),
                 id="send_page", width=1, height=PAGE, hide_on_single_page=True,
             ),
             Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=clear_search("send_page"), when="searching"),

@@ -1,5 +1,5 @@
-"""Translated names for what "Mis familias" and the family card show: stages, outcomes, Bono answers,
-commitment states, Matriz states. The msgids match the session record's where the thing is the same."""
+"""Translated names for what the session record, "Mis familias", the family card, the plan and the Catastro
+show: stages, outcomes, Bono answers, commitment states, Matriz dimensions and states."""
 from aiogram.utils.i18n import gettext as _
 
 from program.clock import format_date

@@ -9,6 +9,7 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from dialogs.catastro.entries import entry_fields, on_entry_tapped, tapped_entry
 from dialogs.catastro.labels import area_label, need_label
 from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import FamilyMenu
@@ -16,21 +17,18 @@ from dialogs.common.states import Resources as R
 from dialogs.common.widgets import T, buttons_only
 from program.matriz import DIMENSIONS
 from program.needs import needs
-from services import catastro, resources
+from services import resources
 from services.errors import InvalidInput, NotAllowed
 from texts.catastro import entry_lines
+from texts.markers import N_
 
 PAGE = 4  # entries per message: their short lines fit a phone's screen
-FIELDS = ("name", "contact_person", "address", "sector", "phones", "email_web", "programs_services",
-          "access_requirements")
+# The family's own unit, active entries only: another id is refused (and audited) with this.
+NOT_AVAILABLE = N_("Ese lugar no está disponible. Elige otro de la lista.")
 
 
 def _counted(label: str, count: int) -> str:
     return f"{label} ({count})" if count else label
-
-
-def entry_fields(entry) -> dict:
-    return {field: getattr(entry, field) for field in FIELDS}
 
 
 async def start_resources(_callback: CallbackQuery, _button, manager: DialogManager) -> None:
@@ -110,23 +108,9 @@ async def on_back_from_entries(_callback: CallbackQuery, _button: Button, manage
     await manager.switch_to(R.needs if manager.dialog_data.get("back") == R.needs.state else R.start)
 
 
-async def on_entry(callback: CallbackQuery, _widget, manager: DialogManager, item_id: str) -> None:
-    data = manager.middleware_data
-    try:  # the family's own unit, active entries only; another id is refused and audited
-        found = await catastro.entry(data["session"], actor=data["viewer"].actor,
-                                     entry_id=int(item_id) if item_id.isdigit() else 0)
-    except NotAllowed:
-        await callback.answer(_("Ese lugar no está disponible. Elige otro de la lista."), show_alert=True)
-        return
-    manager.dialog_data["entry_id"] = found.id
-    await manager.switch_to(R.entry)
-
-
 async def entry_getter(dialog_manager: DialogManager, session, viewer, **_kwargs) -> dict:
-    try:
-        found = await catastro.entry(session, actor=viewer.actor,
-                                     entry_id=dialog_manager.dialog_data.get("entry_id", 0))
-    except NotAllowed:
+    found = await tapped_entry(dialog_manager, session, viewer)
+    if found is None:
         return {"found": False, "missing": True}
     lines = entry_lines(entry_fields(found), _)
     if found.target_population:
@@ -163,7 +147,7 @@ def resources_dialog() -> Dialog:
             T("Aún no tenemos un lugar registrado para esto. Pregunta a tu Apoyo Familiar: puede ayudarte a "
               "buscar 📞", when="empty"),
             Column(Select(Format("{item[1]}"), id="entry", item_id_getter=lambda item: item[0], items="buttons",
-                          on_click=on_entry)),
+                          on_click=on_entry_tapped(R.entry, NOT_AVAILABLE))),
             Row(Button(T("⬅️ Anteriores"), id="newer", on_click=_turn(-1), when="newer"),
                 Button(T("Siguientes ➡️"), id="older", on_click=_turn(1), when="older")),
             Button(T("⬅️ Volver"), id="back_entries", on_click=on_back_from_entries),

@@ -8,6 +8,7 @@ from aiogram_dialog.widgets.text import Format
 from dialogs.common.context import explain
 from dialogs.common.inputs import text_input
 from dialogs.common.pickers import DraftMultiselect
+from dialogs.common.record_labels import bono_label
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T, buttons_only
 from dialogs.session_record.flow import back_button, get_draft, go_next, keep_button, load_form, put_draft
@@ -78,11 +79,6 @@ async def on_participant(_callback, _widget, manager: DialogManager, item_id: st
     draft.participant_member_id = int(item_id)
     put_draft(manager, draft)
     await go_next(manager, R.participant)
-
-
-def bono_label(answer: str | None) -> str:
-    return {BonoAnswer.COLLECTED: _("✅ Cobrado"), BonoAnswer.NOT_COLLECTED: _("❌ No cobrado"),
-            BonoAnswer.UNKNOWN: _("❓ No sabe")}.get(answer, "")
 
 
 async def bono_getter(dialog_manager: DialogManager, **_kwargs) -> dict:

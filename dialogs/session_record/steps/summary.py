@@ -5,15 +5,14 @@ from aiogram_dialog.widgets.kbd import Button, Group, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.common.context import explain
+from dialogs.common.record_labels import bono_label, outcome_label
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T, buttons_only
 from dialogs.session_record.flow import first_missing, get_draft, info, load_form, steps, to_menu
 from dialogs.session_record.save import save_draft
-from dialogs.session_record.steps.done import bono_label
 from dialogs.session_record.steps.matriz import state_label
 from dialogs.session_record.steps.outcome import reason_label
 from dialogs.session_record.steps.plan import row_line
-from dialogs.session_record.steps.when import outcome_items
 from program.clock import format_date, format_datetime
 from program.session_draft import Outcome
 from program.text_split import short
@@ -64,7 +63,7 @@ async def summary_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
         f"👨‍👩‍👧 {facts.get('family_name', '')} · {facts.get('family_code', '')}",
         f"📌 {draft.code} · {facts.get('session_name', '')}",
         _("📅 Fecha: {date}").format(date=format_date(draft.held_on) if draft.held_on else "—"),
-        _("Resultado: {outcome}").format(outcome=dict(outcome_items()).get(draft.outcome, draft.outcome)),
+        _("Resultado: {outcome}").format(outcome=outcome_label(draft.outcome)),
     ]
     if draft.outcome == Outcome.DONE:
         lines += _done_lines(draft, form, members, route)

@@ -9,6 +9,7 @@ from aiogram_dialog.widgets.text import Format
 from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input
 from dialogs.common.pickers import ClockCalendar
+from dialogs.common.record_labels import outcome_label
 from dialogs.common.states import RecordSession as R
 from dialogs.common.widgets import T, buttons_only
 from dialogs.session_record.flow import back_button, get_draft, go_next, info, keep_button, put_draft
@@ -53,9 +54,7 @@ async def on_show_calendar(_callback, _button, manager: DialogManager) -> None:
 
 
 def outcome_items() -> list[tuple[str, str]]:
-    return [(Outcome.DONE, _("✅ Realizada")), (Outcome.NOT_FOUND, _("🚪 Familia no encontrada")),
-            (Outcome.RESCHEDULED, _("📅 Reprogramada")), (Outcome.DECLINED, _("🙅 La familia no acepta participar")),
-            (Outcome.ABANDONED, _("🛑 Abandono del programa"))]
+    return [(outcome, outcome_label(outcome)) for outcome in Outcome]
 
 
 async def outcome_getter(dialog_manager: DialogManager, **_kwargs) -> dict:
