@@ -63,7 +63,12 @@ class BotHarness:
     async def feed(self, update: dict[str, Any]) -> list[Call]:
         mark = len(self.api.calls)
         await self.dispatcher.feed_raw_update(self.bot, update)
-        return self.api.calls[mark:]
+        calls = self.api.calls[mark:]
+        if "callback_query" in update:  # Telegram keeps a spinner on a button until its query is answered
+            query_id = update["callback_query"]["id"]
+            assert any(call.method == "answerCallbackQuery" and call.params.get("callback_query_id") == query_id
+                       for call in calls), f"callback {update['callback_query'].get('data')!r} was not answered"
+        return calls
 
     async def say(self, user_id: int, text: str, **kw) -> list[str]:
         return self._texts(await self.feed(updates.message(user_id, text, **kw)), user_id)
