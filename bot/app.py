@@ -15,6 +15,7 @@ from bot.i18n import LocaleMiddleware, build_i18n
 from bot.isolation import DatabaseEventIsolation
 from bot.middlewares import DbSessionMiddleware, ErrorChatLockMiddleware, ViewerMiddleware
 from bot.settings import Settings
+from bot.update_transaction import CommitBeforeRequest
 from dialogs.appointments import appointments_dialog
 from dialogs.caseload import caseload_dialog
 from dialogs.catastro import catastro_dialog
@@ -35,6 +36,7 @@ from storage.types import utc_now
 
 def build_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_base_url))
+    session.middleware(CommitBeforeRequest())  # a reply confirms only what is committed (bot/update_transaction.py)
     # Plain text: names typed by people may contain < or &, which HTML parse mode would reject.
     return Bot(token=settings.require_token(), session=session, default=DefaultBotProperties(parse_mode=None))
 
@@ -58,7 +60,7 @@ def build_dispatcher(
     locale = LocaleMiddleware(i18n)
     dispatcher.errors.outer_middleware(ErrorChatLockMiddleware(dispatcher.fsm, isolation))
     for observer in (dispatcher.update, dispatcher.errors):
-        observer.outer_middleware(DbSessionMiddleware(session_factory))
+        observer.outer_middleware(DbSessionMiddleware(session_factory, once=observer is dispatcher.update))
         observer.outer_middleware(ViewerMiddleware())
         observer.outer_middleware(locale)
 

@@ -38,15 +38,23 @@ async def stale_dialog(event: ErrorEvent, viewer: Viewer, dialog_manager: Dialog
     await show_menu(dialog_manager, viewer)
 
 
-async def unexpected(event: ErrorEvent, bot: Bot) -> None:
+async def unexpected(event: ErrorEvent, bot: Bot, saved_before_failure: bool = False) -> None:
     # Only the code path: exception messages can carry people's data (SQL parameters, texts).
     frames = "".join(traceback.format_tb(event.exception.__traceback__))
     log.error("update %s failed with %s\n%s", event.update.update_id, type(event.exception).__name__, frames)
     await _answer_callback(event, _("Algo salió mal."))
     chat_id = _chat_id(event)
-    if chat_id is not None:
-        await bot.send_message(chat_id, _("Lo siento, algo salió mal de mi lado. Lo que ya guardaste está a salvo. "
-                                          "Escribe /menu para volver al menú."))
+    if chat_id is None:
+        return
+    # True either way: writes are committed before any reply (bot/update_transaction.py), so what was
+    # confirmed earlier is saved, and this update's writes are saved exactly when saved_before_failure.
+    if saved_before_failure:
+        text = _("Lo siento, algo salió mal de mi lado, pero lo que acabas de hacer quedó guardado. "
+                 "Escribe /menu para ver cómo quedó.")
+    else:
+        text = _("Lo siento, algo salió mal de mi lado y lo último que hiciste no se guardó; lo que ya te "
+                 "confirmé antes sí está guardado. Escribe /menu para volver al menú.")
+    await bot.send_message(chat_id, text)
 
 
 def build_router() -> Router:

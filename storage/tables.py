@@ -14,6 +14,7 @@ from storage.catastro import CatastroEntry, RedesActivity  # noqa: F401
 from storage.cuaderno import CuadernoEntry  # noqa: F401
 from storage.groups import GroupInvitation, GroupSession  # noqa: F401
 from storage.outbox import OutboxMessage  # noqa: F401
+from storage.processed_updates import ProcessedUpdate  # noqa: F401
 from storage.records import (  # noqa: F401
     BonoFollowup,
     BonoFollowupEvent,
