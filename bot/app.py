@@ -13,6 +13,7 @@ from bot.commands import CommandMenus
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import LocaleMiddleware, build_i18n
 from bot.isolation import DatabaseEventIsolation
+from bot.polling import ConfirmingDispatcher
 from bot.middlewares import DbSessionMiddleware, ErrorChatLockMiddleware, ViewerMiddleware
 from bot.settings import Settings
 from bot.update_transaction import CommitBeforeRequest
@@ -50,7 +51,8 @@ def build_dispatcher(
 ) -> Dispatcher:
     i18n = build_i18n(settings.default_locale)
     isolation = DatabaseEventIsolation(engine)
-    dispatcher = Dispatcher(
+    dispatcher = ConfirmingDispatcher(
+        engine=engine,
         storage=DatabaseStorage(session_factory),
         events_isolation=isolation,
         clock=clock,
