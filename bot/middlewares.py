@@ -31,7 +31,7 @@ class DbSessionMiddleware(BaseMiddleware):
         self.session_factory, self.once = session_factory, once
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        # The error path gets a fresh session: the failed update's one was rolled back.
+        # The error path gets a fresh session: what the failed update had not committed yet was rolled back.
         async with self.session_factory() as session:
             update_transaction.track_writes(session)
             token = current_session.set(session)
@@ -42,8 +42,9 @@ class DbSessionMiddleware(BaseMiddleware):
                     if await processed_updates_repo.was_processed(session, bot_id=bot_id, update_id=event.update_id):
                         log.info("update %s was handled already; acknowledged and skipped", event.update_id)
                         return UNHANDLED
+                    # The real time, not the dispatcher's clock: housekeeping purges these after a real day.
                     update_transaction.remember_update(session, bot_id=bot_id, update_id=event.update_id,
-                                                       at=data.get("clock", utc_now)())
+                                                       at=utc_now())
                 result = await handler(event, data)
                 await update_transaction.commit(session)
                 return result
