@@ -38,7 +38,8 @@ async def stale_dialog(event: ErrorEvent, viewer: Viewer, dialog_manager: Dialog
     await show_menu(dialog_manager, viewer)
 
 
-async def unexpected(event: ErrorEvent, bot: Bot, saved_before_failure: bool = False) -> None:
+async def unexpected(event: ErrorEvent, bot: Bot, viewer: Viewer, dialog_manager: DialogManager,
+                     saved_before_failure: bool = False) -> None:
     # Only the code path: exception messages can carry people's data (SQL parameters, texts).
     frames = "".join(traceback.format_tb(event.exception.__traceback__))
     log.error("update %s failed with %s\n%s", event.update.update_id, type(event.exception).__name__, frames)
@@ -55,6 +56,10 @@ async def unexpected(event: ErrorEvent, bot: Bot, saved_before_failure: bool = F
         text = _("Lo siento, algo salió mal de mi lado y lo último que hiciste no se guardó; lo que ya te "
                  "confirmé antes sí está guardado. Escribe /menu para volver al menú.")
     await bot.send_message(chat_id, text)
+    if saved_before_failure:
+        # The dialog did not get to move on after the save, so its old buttons («Guardar») would save again:
+        # a fresh menu makes them stale. (The reset is committed before the menu is sent.)
+        await show_menu(dialog_manager, viewer)
 
 
 def build_router() -> Router:
