@@ -77,10 +77,10 @@ async def until_reachable(attempt: Callable[[], Awaitable[T]], *, unreachable: C
             if not told:
                 say(translator(locale)(sentence).format(where=where))
                 told = True
-            log.info("still unreachable (%s); next try in %.0f s", type(error).__name__, delay)
+            log.debug("still unreachable (%s); next try in %.0f s", type(error).__name__, delay)  # one sentence only
             await asyncio.sleep(delay)
             delay = min(delay * 2, LONGEST_DELAY)
             continue
         if told:
-            log.warning("reachable again; starting")
+            log.info("reachable again; starting")
         return result
