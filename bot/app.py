@@ -13,8 +13,10 @@ from bot.chat_guards import PrivateChatsOnly, RevokedAccess
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import LocaleMiddleware, build_i18n
 from bot.isolation import DatabaseEventIsolation
+from bot.polling import ConfirmingDispatcher
 from bot.middlewares import DbSessionMiddleware, ErrorChatLockMiddleware, ViewerMiddleware
 from bot.settings import Settings
+from bot.update_transaction import CommitBeforeRequest
 from dialogs.caseload.dialog import caseload_dialog
 from dialogs.catastro.dialog import catastro_dialog
 from dialogs.catastro.send import catastro_send_dialog
@@ -37,6 +39,7 @@ from storage.types import utc_now
 
 def build_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_base_url))
+    session.middleware(CommitBeforeRequest())  # a reply confirms only what is committed (bot/update_transaction.py)
     # Plain text: names typed by people may contain < or &, which HTML parse mode would reject.
     return Bot(token=settings.require_token(), session=session, default=DefaultBotProperties(parse_mode=None))
 
@@ -50,7 +53,8 @@ def build_dispatcher(
 ) -> Dispatcher:
     i18n = build_i18n(settings.default_locale)
     isolation = DatabaseEventIsolation(engine)
-    dispatcher = Dispatcher(
+    dispatcher = ConfirmingDispatcher(
+        engine=engine,
         storage=DatabaseStorage(session_factory),
         events_isolation=isolation,
         clock=clock,
@@ -60,7 +64,7 @@ def build_dispatcher(
     locale = LocaleMiddleware(i18n)
     dispatcher.errors.outer_middleware(ErrorChatLockMiddleware(dispatcher.fsm, isolation))
     for observer in (dispatcher.update, dispatcher.errors):
-        observer.outer_middleware(DbSessionMiddleware(session_factory))
+        observer.outer_middleware(DbSessionMiddleware(session_factory, once=observer is dispatcher.update))
         observer.outer_middleware(ViewerMiddleware())
         observer.outer_middleware(locale)
     # Before every router and dialog: private chats only, and a revoked chat hears one sentence.

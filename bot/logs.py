@@ -1,10 +1,29 @@
-"""Logging without personal data: exceptions are reduced to their type and code frames.
+"""Logging without personal data: exceptions are reduced to their type and code frames, and the libraries
+that log SQL parameters or Telegram objects at DEBUG stay quieter than LOG_LEVEL=DEBUG.
 
 Exception messages can carry what people typed or SQL parameters (names, RUN); aiogram and aiohttp
 log them as they are, so the filter sits on the root handlers and covers every library.
 """
 import logging
 import traceback
+
+# Whatever LOG_LEVEL says, these never log below the level given: at DEBUG, aiosqlite logs every statement
+# with its values (names, RUNs, typed text), aiogram-dialog the chat object (first names), aiogram the
+# update's content, and SQLAlchemy logs statements and parameters already at INFO.
+QUIET_LIBRARIES = {
+    "aiosqlite": logging.INFO,
+    "asyncpg": logging.INFO,
+    "sqlalchemy": logging.WARNING,
+    "sqlalchemy.engine": logging.WARNING,
+    "sqlalchemy.pool": logging.WARNING,
+    "aiogram": logging.INFO,
+    "aiogram.event": logging.INFO,
+    "aiogram_dialog": logging.INFO,
+    "aiohttp": logging.INFO,
+    "aiohttp.access": logging.INFO,
+    "apscheduler": logging.INFO,
+    "alembic": logging.INFO,
+}
 
 
 class RedactExceptions(logging.Filter):
@@ -22,4 +41,11 @@ class RedactExceptions(logging.Filter):
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactExceptions())
+        if not any(isinstance(existing, RedactExceptions) for existing in handler.filters):
+            handler.addFilter(RedactExceptions())
+    quiet_libraries(level)
+
+
+def quiet_libraries(level: str) -> None:
+    for name, floor in QUIET_LIBRARIES.items():
+        logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level.upper())))

@@ -3,17 +3,21 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
+from bot.reachability import (DATABASE_UNREACHABLE, TELEGRAM_UNREACHABLE, database_address, database_reachable,
+                              database_unreachable, telegram_unreachable, until_reachable)
 from bot.scheduler import Scheduler
-from bot.settings import Settings
+from bot.settings import TOKEN_REFUSED, Settings, SettingsError
 from bot.telegram_sender import TelegramSender
 from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
@@ -23,6 +27,7 @@ from texts.scheduled_messages import render
 
 log = logging.getLogger(__name__)
 
+ENGINE = web.AppKey("engine", AsyncEngine)
 WEBHOOK_PATH = "/telegram/webhook"
 HEALTH_PATH = "/healthz"
 STARTUP_CALL_TIMEOUT = 15.0  # seconds a non-essential start-up call may hold up the start
@@ -47,9 +52,11 @@ class Runtime:
 
 
 async def prepare(settings: Settings) -> Runtime:
-    """Migrate the embedded SQLite database, build Bot and Dispatcher, and set the default command menus."""
+    """Wait for the database, migrate the embedded SQLite one, build Bot and Dispatcher, and set the default
+    command menus."""
     bot = build_bot(settings)  # checks the token; opens nothing yet
     engine = make_engine(settings.database_url)  # also creates the SQLite file's folder (data/ on a new install)
+    await wait_for_database(engine, settings)
     if settings.is_sqlite:
         await upgrade_async(settings.database_url)  # the embedded default needs no separate step
     factory = make_session_factory(engine)
@@ -57,6 +64,24 @@ async def prepare(settings: Settings) -> Runtime:
     runtime = Runtime(settings, bot, dispatcher, engine, factory)
     await _best_effort("set the default command menus", dispatcher["command_menus"].apply_default(runtime.bot))
     return runtime
+
+
+async def wait_for_database(engine: AsyncEngine, settings: Settings) -> None:
+    async def select_one() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    await until_reachable(select_one, unreachable=database_unreachable, sentence=DATABASE_UNREACHABLE,
+                          where=database_address(settings.database_url), locale=settings.default_locale)
+
+
+async def wait_for_telegram(bot: Bot, settings: Settings, call: Callable[[], Awaitable[object]] | None = None):
+    """getMe (or `call`) until the Bot API answers; a wrong token is not retried (SettingsError)."""
+    try:
+        return await until_reachable(call or bot.me, unreachable=telegram_unreachable, sentence=TELEGRAM_UNREACHABLE,
+                                     where=settings.bot_api_base_url, locale=settings.default_locale)
+    except TelegramUnauthorizedError:
+        raise SettingsError(TOKEN_REFUSED) from None
 
 
 async def _best_effort(what: str, call: Awaitable[object]) -> None:
@@ -87,6 +112,7 @@ async def poll(runtime: Runtime, *, handle_signals: bool = True, polling_timeout
     scheduler = build_scheduler(runtime.bot, runtime.engine, runtime.session_factory, runtime.settings)
     scheduler.start()
     try:
+        await wait_for_telegram(bot, runtime.settings)
         # Polling only works without a webhook; if this fails, getUpdates reports the conflict and retries.
         await _best_effort("delete the webhook", bot.delete_webhook(drop_pending_updates=False))
         log.info("polling started")
@@ -126,12 +152,17 @@ def build_webhook_app(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> w
     SimpleRequestHandler(dispatcher, bot, handle_in_background=False,
                          secret_token=settings.webhook_secret.get_secret_value()).register(app, path=WEBHOOK_PATH)
     app.router.add_get(HEALTH_PATH, _healthz)
+    app[ENGINE] = dispatcher.engine
     setup_application(app, dispatcher, bot=bot)
     return app
 
 
-async def _healthz(_request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
+async def _healthz(request: web.Request) -> web.Response:
+    """200 only when the database answers SELECT 1 within HEALTH_TIMEOUT: a worker that cannot save
+    anything should be taken out of rotation (and updates sent to it fail, so Telegram keeps them)."""
+    if await database_reachable(request.app[ENGINE]):
+        return web.json_response({"ok": True})
+    return web.json_response({"ok": False, "database": "unreachable"}, status=503)
 
 
 async def run_webhook(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
@@ -147,9 +178,9 @@ async def run_webhook(settings: Settings, *, stop: asyncio.Event | None = None) 
             # Listen first, then tell Telegram: updates it sends right away find the server up.
             await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
             log.info("webhook listening on %s", ", ".join(map(str, runner.addresses)))
-            await bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
-                                  secret_token=settings.webhook_secret.get_secret_value(),
-                                  allowed_updates=dispatcher.resolve_used_update_types())
+            await wait_for_telegram(bot, settings, lambda: bot.set_webhook(
+                settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=dispatcher.resolve_used_update_types()))
             with _stop_signals(stop) as stopping:
                 await stopping.wait()
         finally:
@@ -174,6 +205,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
     bot/scheduler.py for what keeps a second one idle)."""
     bot = build_bot(settings)
     engine = make_engine(settings.database_url)
+    await wait_for_database(engine, settings)
     scheduler = build_scheduler(bot, engine, make_session_factory(engine), settings)
     try:
         scheduler.start()

@@ -28,6 +28,9 @@ MALFORMED_TOKEN = N_(
     "BOT_TOKEN no parece un token de Telegram (123456789:AA...): cópialo de nuevo desde el "
     "mensaje de @BotFather, sin espacios ni comillas."
 )
+TOKEN_REFUSED = N_(
+    "Telegram rechazó BOT_TOKEN (no autorizado): cópialo de nuevo desde @BotFather o pide uno nuevo con /token."
+)
 WEBHOOK_MISSING = N_(
     "El modo webhook necesita WEBHOOK_URL (la dirección pública https:// del servidor) y WEBHOOK_SECRET "
     "(una clave que tú eliges, solo letras, números, _ y -)."

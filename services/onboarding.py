@@ -151,6 +151,10 @@ async def redeem(
             return RedeemResult(Redeemed.WRONG)
         return RedeemResult(Redeemed.USED if invite.used_at is not None else Redeemed.EXPIRED)
 
+    if not await accounts_repo.claim_code(session, code_id=invite.id, now=now):
+        # Someone sent the same code at the same moment and spent it first.
+        await accounts_repo.add_attempt(session, telegram_user_id=telegram_user_id, at=now)
+        return RedeemResult(Redeemed.USED)
     account = await accounts_repo.get_account(session, telegram_user_id=telegram_user_id)
     if account is None:
         account = ChatAccount(telegram_user_id=telegram_user_id, chat_id=chat_id, language=language, created_at=now)

@@ -2,7 +2,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -40,6 +40,16 @@ async def accounts_for_member(session: AsyncSession, *, member_id: int) -> list[
 async def find_code(session: AsyncSession, *, code_hash: str) -> InviteCode | None:
     query = select(InviteCode).where(InviteCode.code_hash == code_hash).with_for_update()
     return (await session.exec(query)).first()
+
+
+async def claim_code(session: AsyncSession, *, code_id: int, now: datetime) -> bool:
+    """Spend the code unless someone else did first: one conditional UPDATE whose row count says who won.
+    Atomic on SQLite too, where the FOR UPDATE above is a no-op and two readers both see it unused."""
+    # Not expired either: a newer code cancels the older ones by expiring them (services/onboarding.py).
+    statement = (update(InviteCode).where(col(InviteCode.id) == code_id, col(InviteCode.used_at).is_(None),
+                                          col(InviteCode.expires_at) > now)
+                 .values(used_at=now).execution_options(synchronize_session=False))
+    return (await session.exec(statement)).rowcount == 1
 
 
 async def add_attempt(session: AsyncSession, *, telegram_user_id: int, at: datetime, unit_id: int | None = None) -> None:

@@ -16,6 +16,7 @@ from storage.models import (  # noqa: F401
     Unit,
 )
 from storage.outbox import OutboxMessage  # noqa: F401
+from storage.processed_updates import ProcessedUpdate  # noqa: F401
 from storage.records import (  # noqa: F401
     BonoFollowup,
     BonoFollowupEvent,

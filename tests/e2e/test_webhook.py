@@ -100,37 +100,52 @@ async def test_response_only_after_the_update_was_handled_and_committed(client, 
     assert (await _invite(session_factory, unit.afi_id)).used_by_account_id == account.id
 
 
-async def test_update_that_fails_to_be_handled_is_not_acknowledged_and_works_when_redelivered(
+async def test_update_that_failed_before_any_write_is_not_acknowledged_and_works_when_redelivered(
+        client, fake_api, caplog):
+    hello = updates.message(STRANGER, "hola")  # answered without writing anything
+    fake_api.fail_next("sendMessage", "500", count=2)  # the answer and the apology
+    with caplog.at_level(logging.ERROR):
+        response = await client.post(WEBHOOK_PATH, json=hello, headers=WITH_SECRET)
+    assert response.status == 500  # Telegram delivers it again
+    response = await client.post(WEBHOOK_PATH, json=hello, headers=WITH_SECRET)  # Telegram's retry
+    assert response.status == 200
+    assert "necesitas un código" in fake_api.texts(STRANGER)[-1]  # handled the second time
+
+
+async def test_a_link_whose_confirmation_and_apology_fail_stays_and_its_redelivery_is_skipped(
         client, fake_api, session_factory, clock, caplog):
     unit = await seed.unit_with_families(session_factory, clock())
     update = updates.command(AFI_USER, "start", unit.afi_code)
-    # The confirmation fails and so does the apology of the error handler: the update was not handled.
-    fake_api.fail_next("sendMessage", "500", count=2)
+    fake_api.fail_next("sendMessage", "500", count=2)  # "Quedaste registrado/a" and the apology
     with caplog.at_level(logging.ERROR):
         response = await client.post(WEBHOOK_PATH, json=update, headers=WITH_SECRET)
-    assert response.status == 500  # Telegram delivers it again
-    assert await _accounts(session_factory) == []  # rolled back: the code was not spent
-    assert (await _invite(session_factory, unit.afi_id)).used_at is None
-
-    response = await client.post(WEBHOOK_PATH, json=update, headers=WITH_SECRET)  # Telegram's retry
-    assert response.status == 200
-    assert any("Quedaste registrado/a" in text for text in fake_api.texts(AFI_USER))
+    assert response.status == 500
+    # The link was committed before the reply that confirms it was attempted: a failed reply undoes nothing.
     [account] = await _accounts(session_factory)
-    assert account.staff_id == unit.afi_id
+    assert (await _invite(session_factory, unit.afi_id)).used_by_account_id == account.id
+
+    mark = len(fake_api.calls)
+    response = await client.post(WEBHOOK_PATH, json=update, headers=WITH_SECRET)  # Telegram's retry
+    assert response.status == 200  # acknowledged...
+    assert fake_api.calls[mark:] == []  # ...and not handled again (no "code already used")
+    assert len(await _accounts(session_factory)) == 1
+    response = await client.post(WEBHOOK_PATH, json=updates.command(AFI_USER, "menu"), headers=WITH_SECRET)
+    assert "Hola, Carla Rojas" in fake_api.texts(AFI_USER)[-1]
 
 
-async def test_update_whose_failure_was_explained_to_the_person_is_acknowledged(client, fake_api, session_factory,
-                                                                                clock, caplog):
+async def test_a_failed_confirmation_is_explained_truthfully_and_the_link_is_kept(client, fake_api,
+                                                                                  session_factory, clock, caplog):
     unit = await seed.unit_with_families(session_factory, clock())
     fake_api.fail_next("sendMessage", "500", count=1)
     with caplog.at_level(logging.ERROR):
         response = await client.post(WEBHOOK_PATH, json=updates.command(AFI_USER, "start", unit.afi_code),
                                      headers=WITH_SECRET)
-    # The error handler told the person; nothing was kept, so they can simply try again.
+    # The error handler told the person, in words that are true: what they just did was saved.
     assert response.status == 200
-    assert "algo salió mal" in fake_api.texts(AFI_USER)[-1]
-    assert await _accounts(session_factory) == []
-    assert (await _invite(session_factory, unit.afi_id)).used_at is None
+    assert any("lo que acabas de hacer quedó guardado" in text for text in fake_api.texts(AFI_USER))
+    [account] = await _accounts(session_factory)
+    assert account.staff_id == unit.afi_id
+    assert (await _invite(session_factory, unit.afi_id)).used_at is not None
 
 
 async def test_updates_of_different_chats_are_handled_concurrently(client, fake_api):

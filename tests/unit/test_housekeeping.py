@@ -109,3 +109,17 @@ async def _eventually(read, expected, timeout: float = 5.0) -> None:
     while (value := await read()) != expected:
         assert loop.time() < deadline, f"still {value!r}, expected {expected!r}"
         await asyncio.sleep(0.05)
+
+
+async def test_purge_forgets_handled_update_ids_after_a_day(session_factory, clock):
+    from storage.processed_updates import ProcessedUpdate
+
+    now = clock()
+    await _add(session_factory,
+               ProcessedUpdate(bot_id=1, update_id=10, processed_at=now - timedelta(days=1, seconds=1)),
+               ProcessedUpdate(bot_id=1, update_id=11, processed_at=now - timedelta(hours=23)),
+               ProcessedUpdate(bot_id=2, update_id=10, processed_at=now))  # another bot, same id
+    assert (await purge(session_factory, now=now)).updates == 1
+    async with session_factory() as session:
+        kept = (await session.exec(select(ProcessedUpdate.bot_id, ProcessedUpdate.update_id))).all()
+    assert sorted(kept) == [(1, 11), (2, 10)]

@@ -25,3 +25,19 @@ def test_exception_messages_are_withheld_but_type_and_frames_kept():
 def test_plain_records_pass_unchanged():
     record = logging.LogRecord("bot", logging.INFO, __file__, 1, "polling started %s", ("ok",), None)
     assert _format(record) == "polling started ok"
+
+
+def test_libraries_that_log_data_stay_above_debug_whatever_log_level_says():
+    from bot.logs import QUIET_LIBRARIES, quiet_libraries
+
+    saved = {name: logging.getLogger(name).level for name in QUIET_LIBRARIES}
+    try:
+        quiet_libraries("DEBUG")
+        for name in ("aiosqlite", "aiogram_dialog", "aiogram.event", "asyncpg", "aiohttp.access"):
+            assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
+        assert not logging.getLogger("sqlalchemy.engine.Engine").isEnabledFor(logging.INFO)  # statements + values
+        quiet_libraries("ERROR")  # a stricter LOG_LEVEL still wins
+        assert not logging.getLogger("aiogram.event").isEnabledFor(logging.WARNING)
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)

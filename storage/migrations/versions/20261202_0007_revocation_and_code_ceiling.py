@@ -1,7 +1,7 @@
 """revocation and code ceiling: chat_account.revoked_at, code_attempt.unit_id and its time index
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02 00:45:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import storage.types
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

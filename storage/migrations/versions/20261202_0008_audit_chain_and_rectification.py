@@ -1,7 +1,7 @@
 """audit hash chain and its head row, the CLI's operating-system user, member corrections and correction requests
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-02 00:45:00
 
 The events already stored are chained here in id order (the only time audit rows are written to after
@@ -15,7 +15,7 @@ from program.audit_chain import GENESIS, HASHED_FIELDS, link_hash
 
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

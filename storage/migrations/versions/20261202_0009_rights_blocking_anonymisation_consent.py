@@ -1,7 +1,7 @@
 """rights: blocking, anonymisation, consent events
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-02 00:33:38.293826
 """
 from alembic import op
@@ -11,7 +11,7 @@ import storage.types
 
 
 revision = '0009'
-down_revision = '0005'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
