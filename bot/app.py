@@ -13,8 +13,8 @@ from bot.chat_guards import PrivateChatsOnly, RevokedAccess
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import LocaleMiddleware, build_i18n
 from bot.isolation import DatabaseEventIsolation
-from bot.polling import ConfirmingDispatcher
 from bot.middlewares import DbSessionMiddleware, ErrorChatLockMiddleware, ViewerMiddleware
+from bot.polling import ConfirmingDispatcher
 from bot.settings import Settings
 from bot.update_transaction import CommitBeforeRequest
 from dialogs.caseload.dialog import caseload_dialog

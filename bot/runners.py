@@ -14,8 +14,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
-from bot.reachability import (DATABASE_UNREACHABLE, TELEGRAM_UNREACHABLE, database_address, database_reachable,
-                              database_unreachable, telegram_unreachable, until_reachable)
+from bot.reachability import (
+    DATABASE_UNREACHABLE,
+    TELEGRAM_UNREACHABLE,
+    database_address,
+    database_reachable,
+    database_unreachable,
+    telegram_unreachable,
+    until_reachable,
+)
 from bot.scheduler import Scheduler
 from bot.settings import TOKEN_REFUSED, Settings, SettingsError
 from bot.telegram_sender import TelegramSender
