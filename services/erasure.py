@@ -16,6 +16,7 @@ from services.blocking import managed_family
 from services.errors import NotFound
 from storage import people_repo, rights_repo
 from storage.blocking import allowed
+from storage.corrections import CorrectionRequest, MemberChange
 from storage.cuaderno import CuadernoEntry
 from storage.models import Family, Member
 from storage.records import BonoFollowup, BonoFollowupEvent, Commitment, CommitmentEvent, SessionRecord
@@ -51,6 +52,15 @@ def _person(now: datetime) -> dict:
     return {"given_names": ANONYMOUS_PERSON, "surnames": "", "run": None, "birth_date": None, "anonymised_at": now}
 
 
+def _change_values() -> dict:
+    # A rectification's old and new values are the person's data (names, RUN, birth date): both go.
+    return {"old_value": None, "new_value": None}
+
+
+def _request_text() -> dict:
+    return {"text": None, "voice_file_id": None}
+
+
 def member_targets(member_ids: list[int], now: datetime) -> list[tuple]:
     """(model, which rows, new values) of what one person typed, said or is."""
     by_them = lambda model: and_(model.actor_type == "member", col(model.actor_id).in_(member_ids))  # noqa: E731
@@ -61,6 +71,8 @@ def member_targets(member_ids: list[int], now: datetime) -> list[tuple]:
         (BonoFollowupEvent, by_them(BonoFollowupEvent), _bono_event_text()),
         (Commitment, col(Commitment.member_id).in_(member_ids), _commitment_text()),  # their Plan Laboral
         (SessionRecord, col(SessionRecord.participant_member_id).in_(member_ids), _record_text()),
+        (MemberChange, col(MemberChange.member_id).in_(member_ids), _change_values()),
+        (CorrectionRequest, col(CorrectionRequest.member_id).in_(member_ids), _request_text()),
     ]
 
 
@@ -76,6 +88,8 @@ def family_targets(family_id: int, now: datetime) -> list[tuple]:
         (BonoFollowup, BonoFollowup.family_id == family_id, {"note": None}),
         (BonoFollowupEvent, col(BonoFollowupEvent.followup_id).in_(followups), _bono_event_text()),
         (CuadernoEntry, CuadernoEntry.family_id == family_id, _cuaderno_text(now)),
+        (MemberChange, col(MemberChange.family_id) == family_id, _change_values()),
+        (CorrectionRequest, col(CorrectionRequest.family_id) == family_id, _request_text()),
     ]
 
 

@@ -370,3 +370,27 @@ async def test_the_jefe_anonymises_one_person_from_the_card(harness, session_fac
     assert members["jefa de hogar"].given_names == "María"
     assert (await _family(session_factory, family_id)).family_name == "Pérez Soto"
     assert "member.erase" in await _actions(session_factory)
+
+
+async def test_erasure_also_blanks_the_rectifications_and_correction_requests(session_factory, clock):
+    """The rectification tables hold old and new names, RUNs and birth dates, and what the person wrote."""
+    from storage.corrections import CorrectionRequest, MemberChange
+
+    unit = await seed.unit_with_families(session_factory, clock())
+    family_id = unit.family_ids["F-001"]
+    async with session_factory() as session:
+        member = (await people_repo.list_members(session, family_id=family_id))[0]
+        session.add(MemberChange(member_id=member.id, family_id=family_id, field="run", old_value="12.345.678-5",
+                                 new_value="12.345.679-3"))
+        session.add(CorrectionRequest(family_id=family_id, member_id=member.id, text="mi apellido es Soto",
+                                      voice_file_id="voice-1"))
+        await session.commit()
+        member_id = member.id
+    async with session_factory() as session:
+        await erasure.erase_member(session, actor=Actor(role=Role.ADMIN), member_id=member_id, now=clock())
+        await session.commit()
+    change = (await _rows(session_factory, MemberChange))[0]
+    request = (await _rows(session_factory, CorrectionRequest))[0]
+    assert (change.field, change.old_value, change.new_value) == ("run", None, None)
+    assert (request.text, request.voice_file_id) == (None, None)
+    assert {"member_change.old_value", "correction_request.text"} <= erasure.erased_columns()
