@@ -194,9 +194,15 @@ async def test_a_crash_between_send_and_mark_sends_it_once_more_and_no_more(harn
 async def test_two_workers_never_send_the_same_row(harness, session_factory, clock, family, backend):
     if backend != "postgresql":
         pytest.skip("the embedded SQLite default runs one worker")
-    await enqueue(session_factory, [row(family, FAMILY_CHAT + n, clock(), f"row-{n}") for n in range(300)])
     async with session_factory() as session:
         account = await session.get(ChatAccount, family)
+        # 300 phones of the family, each its own private chat (a row only ever goes to its account's chat).
+        phones = [ChatAccount(telegram_user_id=FAMILY_CHAT + n, chat_id=FAMILY_CHAT + n, member_id=account.member_id,
+                              consent_at=clock(), created_at=clock()) for n in range(1, 300)]
+        session.add_all(phones)
+        await session.commit()
+        ids = [account.id] + [phone.id for phone in phones]
+    await enqueue(session_factory, [row(ids[n], FAMILY_CHAT + n, clock(), f"row-{n}") for n in range(300)])
     # 300 chats, one row each: the per-chat limit does not slow the drain.
     fast = Limits(per_bot_per_second=1000, per_chat_per_second=1000, request_timeout=5)
     workers = [harness.delivery(fast, batch=20, owner=f"w{n}") for n in range(2)]

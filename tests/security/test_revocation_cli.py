@@ -18,9 +18,10 @@ async def test_admin_revokes_access_from_the_command_line(tmp_path):
     second = re.search(rf"^Código: ({CODE})$", again.out, re.MULTILINE).group(1)
     assert second != first
     with sqlite3.connect(database) as db:
-        # Only the newest code can still link a phone: the first one ended when the second was made.
+        # Only the newest code can still link a phone: the first one ended when the second was made. (Compared
+        # to the millisecond: datetime('now') drops the fraction, and the cancelled code expired this very second.)
         live = db.execute("SELECT count(*) FROM invite_code WHERE staff_id = 1 AND used_at IS NULL "
-                          "AND expires_at > datetime('now')").fetchone()[0]
+                          "AND expires_at > strftime('%Y-%m-%d %H:%M:%f', 'now')").fetchone()[0]
         assert live == 1
         db.execute("INSERT INTO chat_account (telegram_user_id, chat_id, staff_id, nudges_opt_out, created_at) "
                    "VALUES (5001, 5001, 1, 0, '2026-11-23 15:00:00')")
@@ -39,7 +40,7 @@ async def test_admin_revokes_access_from_the_command_line(tmp_path):
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT staff_id, revoked_at IS NOT NULL FROM chat_account").fetchall() == [(None, 1)]
         live = db.execute("SELECT count(*) FROM invite_code WHERE used_at IS NULL "
-                          "AND expires_at > datetime('now')").fetchone()[0]
+                          "AND expires_at > strftime('%Y-%m-%d %H:%M:%f', 'now')").fetchone()[0]
         assert live == 0  # deactivation cancelled the code that was still open
         actions = [row[0] for row in db.execute("SELECT action FROM audit_event ORDER BY id")]
     assert {"invite.cancel", "staff.deactivate", "account.unlink"} <= set(actions)

@@ -21,6 +21,7 @@ class BotHarness:
         self.api, self.database_url, self.clock = api, database_url, clock
         self.bot: Bot | None = None
         self.dispatcher: Dispatcher | None = None
+        self._fed_update_ids: set[Any] = set()
 
     def settings(self, **overrides) -> Settings:
         values = dict(bot_token=self.TOKEN, bot_api_base_url=self.api.base_url, database_url=self.database_url,
@@ -62,9 +63,13 @@ class BotHarness:
 
     async def feed(self, update: dict[str, Any]) -> list[Call]:
         mark = len(self.api.calls)
+        redelivered = update.get("update_id") in self._fed_update_ids
+        self._fed_update_ids.add(update.get("update_id"))
         await self.dispatcher.feed_raw_update(self.bot, update)
         calls = self.api.calls[mark:]
-        if "callback_query" in update:  # Telegram keeps a spinner on a button until its query is answered
+        # Telegram keeps a spinner on a button until its query is answered; a redelivered update is skipped
+        # whole (its query was answered, or expired, the first time).
+        if "callback_query" in update and not redelivered:
             query_id = update["callback_query"]["id"]
             assert any(call.method == "answerCallbackQuery" and call.params.get("callback_query_id") == query_id
                        for call in calls), f"callback {update['callback_query'].get('data')!r} was not answered"
