@@ -186,7 +186,8 @@ async def run_webhook(settings: Settings, *, stop: asyncio.Event | None = None) 
             await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
             log.info("webhook listening on %s", ", ".join(map(str, runner.addresses)))
             await wait_for_telegram(bot, settings, lambda: bot.set_webhook(
-                settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=settings.webhook_secret.get_secret_value(),
+                settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
+                secret_token=settings.webhook_secret.get_secret_value(),
                 allowed_updates=dispatcher.resolve_used_update_types()))
             with _stop_signals(stop) as stopping:
                 await stopping.wait()

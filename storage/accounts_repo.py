@@ -52,7 +52,8 @@ async def claim_code(session: AsyncSession, *, code_id: int, now: datetime) -> b
     return (await session.exec(statement)).rowcount == 1
 
 
-async def add_attempt(session: AsyncSession, *, telegram_user_id: int, at: datetime, unit_id: int | None = None) -> None:
+async def add_attempt(session: AsyncSession, *, telegram_user_id: int, at: datetime,
+                      unit_id: int | None = None) -> None:
     """A wrong code: per person (the lockout) and per unit of the code, None when it matched none (the ceiling)."""
     session.add(CodeAttempt(telegram_user_id=telegram_user_id, unit_id=unit_id, at=at))
     await session.flush()

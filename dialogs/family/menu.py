@@ -78,7 +78,8 @@ def family_menu_dialog() -> Dialog:
     return Dialog(
         Window(
             T("Hola, {name} 👋\nEste es el espacio de la familia {family_name} en el Programa Familias."),
-            T("\n🔒 Los datos de tu familia están bloqueados: puedes mirarlos, pero no guardar cambios.", when="blocked"),
+            T("\n🔒 Los datos de tu familia están bloqueados: puedes mirarlos, pero no guardar cambios.",
+              when="blocked"),
             Column(
                 Start(T("🗂 Mi plan"), id="plan", state=FamilyPlan.plan),
                 Start(T("📓 Mi cuaderno"), id="cuaderno", state=Cuaderno.dimensions, when="representative"),
