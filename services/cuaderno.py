@@ -93,7 +93,7 @@ async def _family(session: AsyncSession, actor: Actor | None, family_id: int, *,
     allowed = family is not None and actor is not None and can_view_family(actor, family_scope(family))
     if family is not None and actor is not None and allowed and write:
         allowed = actor.role is Role.FAMILY and can_edit_family(actor, family_scope(family))
-    if family is None or not allowed:
+    if family is None or actor is None or not allowed:
         await audit.record(session, actor=actor, action=f"denied.cuaderno.{action}", record_type="family",
                            record_id=family_id)
         raise NotAllowed("cuaderno")

@@ -6,7 +6,7 @@ writer waits, then reads the head the first one committed); on SQLite the UPDATE
 transaction (pysqlite would otherwise read the head outside any transaction, in autocommit, and two
 writers could chain to the same predecessor).
 """
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
@@ -59,7 +59,7 @@ async def chain_rows(session: AsyncSession, *, batch: int = 5000) -> AsyncIterat
 
 
 async def events_about(session: AsyncSession, *, actor_member_ids: Sequence[int],
-                       records: dict[str, Sequence[int]]) -> Sequence[AuditEvent]:
+                       records: Mapping[str, Sequence[int]]) -> Sequence[AuditEvent]:
     """The events done by these members, or on these records ({record_type: ids}), oldest first."""
     conditions = [and_(col(AuditEvent.actor_type) == "member", col(AuditEvent.actor_id).in_(list(actor_member_ids)))]
     conditions += [and_(col(AuditEvent.record_type) == kind, col(AuditEvent.record_id).in_(list(ids)))
