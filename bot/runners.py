@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
+from bot.polling import ConfirmingDispatcher
 from bot.reachability import (
     DATABASE_UNREACHABLE,
     TELEGRAM_UNREACHABLE,
@@ -47,7 +48,7 @@ class Runtime:
 
     settings: Settings
     bot: Bot
-    dispatcher: Dispatcher
+    dispatcher: ConfirmingDispatcher
     engine: AsyncEngine
     session_factory: async_sessionmaker
 
@@ -148,7 +149,7 @@ async def drain(dispatcher: Dispatcher, timeout: float = DRAIN_TIMEOUT) -> None:
 # ---- webhook --------------------------------------------------------------------------------------
 
 
-def build_webhook_app(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> web.Application:
+def build_webhook_app(bot: Bot, dispatcher: ConfirmingDispatcher, settings: Settings) -> web.Application:
     if not settings.webhook_secret.get_secret_value():
         # aiogram would accept every request without a secret: never serve the webhook like that.
         raise ValueError("the webhook needs WEBHOOK_SECRET")

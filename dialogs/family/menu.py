@@ -71,7 +71,8 @@ async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogM
     else:
         text = _("Listo: retiraste tu consentimiento. Este chat quedó desvinculado y avisamos a tu unidad. Si "
                  "cambias de opinión, pide un código nuevo a tu Apoyo Familiar.")
-    await callback.message.answer(text)
+    if callback.message is not None:  # an old (inaccessible) message can still be answered in its chat
+        await callback.message.answer(text)
 
 
 def family_menu_dialog() -> Dialog:
