@@ -105,7 +105,8 @@ def read_cohort_file(path: Path, _) -> str:
     try:
         return decode(data)
     except BadFile as bad:
-        raise AdminError(_("No pude importar {path}. {problem}").format(path=path, problem=file_problem(bad, _))) from None
+        problem = file_problem(bad, _)
+        raise AdminError(_("No pude importar {path}. {problem}").format(path=path, problem=problem)) from None
 
 
 Printed = tuple[int, tuple[str, str] | None]  # exit status, and (code, unit time zone) to print once committed

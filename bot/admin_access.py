@@ -18,15 +18,18 @@ async def run_access(args, session, _, ttl) -> tuple[int, tuple[str, str] | None
     now = utc_now()
     if args.command == "staff-list":
         await _unit(session, args.unit)
-        for staff in await people_repo.list_staff(session, unit_id=args.unit):
-            state = _("activo/a") if staff.active else _("desactivado/a")
-            print(f"{staff.id}\t{staff.role}\t{staff.name}\t{state}")
+        for person in await people_repo.list_staff(session, unit_id=args.unit):
+            state = _("activo/a") if person.active else _("desactivado/a")
+            print(f"{person.id}\t{person.role}\t{person.name}\t{state}")
         return 0, None
     if args.command == "accounts-list":
         await _unit(session, args.unit)
         for account, staff, member, family in await accounts_repo.linked_accounts(session, unit_id=args.unit):
-            who = (f"staff {staff.id} {staff.role} {staff.name}" if staff is not None
-                   else f"{family.code} {member.given_names} {member.surnames}".strip())
+            if staff is not None:
+                who = f"staff {staff.id} {staff.role} {staff.name}"
+            else:
+                assert member is not None and family is not None  # linked_accounts: not staff's, so a member's
+                who = f"{family.code} {member.given_names} {member.surnames}".strip()
             print(f"{account.id}\t{who}\t{account.created_at:%Y-%m-%d}")
         return 0, None
     if args.command == "staff-deactivate":
@@ -51,6 +54,7 @@ async def run_access(args, session, _, ttl) -> tuple[int, tuple[str, str] | None
             raise NotFound("staff")
         code = await onboarding.issue_staff_code(session, staff_id=staff.id, now=now, ttl=ttl)
         unit = await people_repo.get_unit(session, unit_id=staff.unit_id)
+        assert unit is not None  # staff.unit_id is a foreign key
         return 0, (code, unit.timezone)
     raise InvalidInput("command")
 

@@ -1,6 +1,6 @@
-"""The admin's commands for the data subject's rights (see bot/admin.py; parsers in bot/cli.py): `subject-erase` (anonymise a person
-or a family), `family-block` / `family-unblock` (blocking and opposition) and `retention-run` (the nightly
-retention job, on demand)."""
+"""The admin's commands for the data subject's rights (see bot/admin.py; parsers in bot/cli.py):
+`subject-erase` (anonymise a person or a family), `family-block` / `family-unblock` (blocking and opposition)
+and `retention-run` (the nightly retention job, on demand)."""
 import argparse
 import sys
 
@@ -29,8 +29,8 @@ async def _run(args: argparse.Namespace, session, _, settings) -> int:
     admin, now = Actor(role=Role.ADMIN), utc_now()
     if args.command == "retention-run":
         result = await retention.run(session, now=now, years_after_closure=settings.retention_years_after_closure)
-        print(_("Conservación aplicada: {sent} mensajes enviados y {cancelled} cancelados borrados, {drafts} borradores "
-                "de diálogo, {cuaderno} entradas ocultas del cuaderno, {attempts} intentos de código; "
+        print(_("Conservación aplicada: {sent} mensajes enviados y {cancelled} cancelados borrados, {drafts} "
+                "borradores de diálogo, {cuaderno} entradas ocultas del cuaderno, {attempts} intentos de código; "
                 "{families} familias cerradas anonimizadas.").format(
             sent=result.outbox_sent, cancelled=result.outbox_cancelled, drafts=result.dialog_drafts,
             cuaderno=result.hidden_cuaderno, attempts=result.code_attempts, families=result.families_anonymised))

@@ -31,6 +31,7 @@ async def verify(session, _) -> int:
             count=report.count, head=report.head))
         print(_("Anota ese hash fuera del servidor: si el registro se reescribiera entero, no coincidiría."))
         return 0
+    assert report.reason is not None  # verify_chain always says why a chain is broken
     print(_("¡Registro de auditoría alterado! Primer eslabón roto: evento {id} ({reason}). Eventos íntegros "
             "antes de él: {count}.").format(id=report.broken_id, reason=_(BROKEN_REASONS[report.reason]),
                                             count=report.count - 1), file=sys.stderr)
@@ -54,6 +55,7 @@ async def export(session, args, settings, _) -> int:
     member_id = await _member_id(session, args, _)
     result = await subject_export.build(session, actor=Actor(role=Role.ADMIN), member_id=member_id, now=utc_now())
     unit = await people_repo.get_unit(session, unit_id=result.unit_id)
+    assert unit is not None  # the export's unit is its family's, a foreign key
     language = args.language or next((a["language"] for a in result.tables["chat_accounts"]
                                       if a["member_id"] == member_id and a["language"]), settings.default_locale)
     translation = gettext.translation(DOMAIN, localedir=compiled_locales(), languages=[language], fallback=True)

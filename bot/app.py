@@ -2,7 +2,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -50,7 +50,7 @@ def build_dispatcher(
     engine: AsyncEngine,
     session_factory: async_sessionmaker,
     clock: Callable[[], datetime] = utc_now,
-) -> Dispatcher:
+) -> ConfirmingDispatcher:
     i18n = build_i18n(settings.default_locale)
     isolation = DatabaseEventIsolation(engine)
     dispatcher = ConfirmingDispatcher(

@@ -42,8 +42,11 @@ class ConfirmingDispatcher(Dispatcher):
                 self.database_failures.add(update.update_id)
             raise
 
-    async def _listen_updates(self, bot: Bot, polling_timeout: int = 30, backoff_config: BackoffConfig = BACKOFF,
-                              allowed_updates: list[str] | None = None) -> AsyncGenerator[Update, None]:
+    # aiogram declares _listen_updates a classmethod; this one needs the instance (the batch's failures, the
+    # engine, the running tasks). aiogram calls it through self, so an instance method works; mypy cannot know.
+    async def _listen_updates(  # type: ignore[override]
+            self, bot: Bot, polling_timeout: int = 30, backoff_config: BackoffConfig = BACKOFF,
+            allowed_updates: list[str] | None = None) -> AsyncGenerator[Update, None]:
         self._polling_now = True  # from now on feed_update notes database failures for this loop
         backoff = Backoff(config=BACKOFF)
         get_updates = GetUpdates(timeout=polling_timeout, allowed_updates=allowed_updates)

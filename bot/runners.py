@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
+from bot.polling import ConfirmingDispatcher
 from bot.reachability import (
     DATABASE_UNREACHABLE,
     TELEGRAM_UNREACHABLE,
@@ -47,7 +48,7 @@ class Runtime:
 
     settings: Settings
     bot: Bot
-    dispatcher: Dispatcher
+    dispatcher: ConfirmingDispatcher
     engine: AsyncEngine
     session_factory: async_sessionmaker
 
@@ -148,7 +149,7 @@ async def drain(dispatcher: Dispatcher, timeout: float = DRAIN_TIMEOUT) -> None:
 # ---- webhook --------------------------------------------------------------------------------------
 
 
-def build_webhook_app(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> web.Application:
+def build_webhook_app(bot: Bot, dispatcher: ConfirmingDispatcher, settings: Settings) -> web.Application:
     if not settings.webhook_secret.get_secret_value():
         # aiogram would accept every request without a secret: never serve the webhook like that.
         raise ValueError("the webhook needs WEBHOOK_SECRET")
@@ -186,7 +187,8 @@ async def run_webhook(settings: Settings, *, stop: asyncio.Event | None = None) 
             await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
             log.info("webhook listening on %s", ", ".join(map(str, runner.addresses)))
             await wait_for_telegram(bot, settings, lambda: bot.set_webhook(
-                settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=settings.webhook_secret.get_secret_value(),
+                settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
+                secret_token=settings.webhook_secret.get_secret_value(),
                 allowed_updates=dispatcher.resolve_used_update_types()))
             with _stop_signals(stop) as stopping:
                 await stopping.wait()

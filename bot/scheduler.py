@@ -1,5 +1,6 @@
 """The APScheduler jobs of an installation: the outbox dispatcher every few seconds, the planner every
-hour, the clean-up every hour, the retention run every night (services/retention.py). The database, not the scheduler, holds what is due.
+hour, the clean-up every hour, the retention run every night (services/retention.py). The database, not the
+scheduler, holds what is due.
 
 Exactly one scheduler: only the `worker` process starts one (the embedded default's single `run`
 process starts its own), and on PostgreSQL it also holds an advisory lock for as long as it runs, so

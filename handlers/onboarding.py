@@ -28,11 +28,13 @@ async def link_with_code(message: Message, code: str, data: dict) -> None:
                                      code=code, now=now, language=language,
                                      ceiling=data["settings"].code_ceiling_per_hour)
     if result.outcome is Redeemed.LOCKED:
+        assert result.locked_until is not None  # redeem() always says until when it locks or pauses
         until = to_local(result.locked_until, viewer.timezone).strftime("%H:%M")
         await message.answer(_("Por seguridad, después de varios códigos equivocados debes esperar. "
                                "Podrás intentar de nuevo a las {time}.").format(time=until))
         return
     if result.outcome is Redeemed.PAUSED:
+        assert result.locked_until is not None  # redeem() always says until when it locks or pauses
         until = to_local(result.locked_until, viewer.timezone).strftime("%H:%M")
         await message.answer(_("Por seguridad, el registro con códigos está en pausa por un rato. Tu código "
                                "no se pierde: vuelve a intentarlo a las {time}.").format(time=until))

@@ -81,7 +81,7 @@ def can_see_family_basics(actor: Actor | None, family: FamilyScope) -> bool:
 
 
 def can_edit_family(actor: Actor | None, family: FamilyScope) -> bool:
-    if not can_view_family(actor, family):
+    if actor is None or not can_view_family(actor, family):
         return False
     if actor.role in (Role.ADMIN, Role.JEFE):
         return True

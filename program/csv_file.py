@@ -111,7 +111,7 @@ def read_table(text: str) -> Table:
             if any(len(cell) > MAX_CELL_CHARS for cell in cells):
                 table.errors.append(RowError(line, "cell_too_long", str(MAX_CELL_CHARS)))
                 continue
-            named = dict(zip(table.header, cells))
+            named = dict(zip(table.header, cells, strict=False))  # short rows are padded below, long ones kept
             named.update({name: "" for name in table.header[len(cells):]})
             table.rows.append((line, {k: v for k, v in named.items() if k}, cells[len(table.header):]))
     except csv.Error:  # csv's own refusal, a cell over its 131,072-character limit, ends the reading

@@ -42,7 +42,8 @@ def parse(data: dict) -> RetentionSchedule:
     errors += [f"{key}: clave desconocida" for key in sorted(unknown)]
     if errors:
         raise RetentionError(errors)
-    return RetentionSchedule(**{key: data[key] for key in _DAYS}, kept_after_erasure=frozenset(kept),
+    return RetentionSchedule(**{key: data[key] for key in _DAYS},
+                             kept_after_erasure=frozenset(data["kept_after_erasure"]),
                              version=str(data.get("version", "")))
 
 

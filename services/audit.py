@@ -40,6 +40,7 @@ async def record(
             record_type=record_type,
             record_id=record_id,
             unit_id=unit_id if unit_id is not None else (actor.unit_id if actor else None),
+            prev_hash="", hash="",  # the chain links, filled in by audit_repo.append under the head's lock
         ),
     )
 

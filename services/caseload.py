@@ -213,7 +213,8 @@ async def family_plan(session: AsyncSession, *, actor: Actor, family_id: int) ->
     """The open commitments (by the Matriz's dimension order, then deadline), and how many are closed."""
     family = await _staff_view(session, actor=actor, family_id=family_id)
     await audit_read(session, actor=actor, family=family, part="plan")
-    names: dict[int | None, str] = {m.id: member_name(m) for m in await people_repo.list_members(session, family_id=family_id)}
+    members = await people_repo.list_members(session, family_id=family_id)
+    names: dict[int | None, str] = {m.id: member_name(m) for m in members}
     commitments = await records_repo.list_commitments(session, family_id=family_id)
     order = {dimension.id: index for index, dimension in enumerate(DIMENSIONS)}
     open_ = sorted((c for c in commitments if c.status in OPEN_COMMITMENT),

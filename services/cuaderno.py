@@ -1,10 +1,10 @@
 """The Cuaderno Familiar: what a family keeps about itself, per Matriz dimension — its interests and worries,
 the resources it found (Mi Territorio) and free notes — as text, voice notes or photos.
 
-Reading follows program.access.can_view_family (the family itself; its assigned professionals and the
-jefe/a, for the family card; each such opening is audited). Writing is the family's own: only a family account that can_edit_family (the representative)
-adds or deletes, never staff. Entries are always looked up by id AND family, and every refusal is audited
-without saying whether the record exists elsewhere.
+Reading follows program.access.can_view_family (the family itself; its assigned professionals and the jefe/a,
+for the family card; each such opening is audited). Writing is the family's own: only a family account that
+can_edit_family (the representative) adds or deletes, never staff. Entries are always looked up by id AND
+family, and every refusal is audited without saying whether the record exists elsewhere.
 """
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -93,7 +93,7 @@ async def _family(session: AsyncSession, actor: Actor | None, family_id: int, *,
     allowed = family is not None and actor is not None and can_view_family(actor, family_scope(family))
     if family is not None and actor is not None and allowed and write:
         allowed = actor.role is Role.FAMILY and can_edit_family(actor, family_scope(family))
-    if family is None or not allowed:
+    if family is None or actor is None or not allowed:
         await audit.record(session, actor=actor, action=f"denied.cuaderno.{action}", record_type="family",
                            record_id=family_id)
         raise NotAllowed("cuaderno")

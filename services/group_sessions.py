@@ -245,7 +245,7 @@ async def record(session: AsyncSession, *, actor: Actor, group_session_id: int, 
         invitation.attended = family_id in attended
         session.add(invitation)
     await session.flush()  # ids of the walk-ins' new invitations, for their audit events
-    for family_id, invitation in sorted(current.items()):
+    for _family_id, invitation in sorted(current.items()):
         await audit.record(session, actor=actor, action="group_session.attended" if invitation.attended
                            else "group_session.absent", record_type="group_invitation", record_id=invitation.id,
                            unit_id=group.unit_id)

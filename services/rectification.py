@@ -62,7 +62,8 @@ async def correct_member(session: AsyncSession, *, actor: Actor, member_id: int,
     old = getattr(member, field)
     if old == value:
         raise InvalidInput("unchanged")
-    if field == "run" and await corrections_repo.run_taken(session, run=value, except_member_id=member.id):
+    if field == "run" and isinstance(value, str) and await corrections_repo.run_taken(
+            session, run=value, except_member_id=member.id):
         raise InvalidInput("run_in_use")
     setattr(member, field, value)
     await people_repo.add(session, member)

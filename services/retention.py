@@ -48,15 +48,16 @@ async def run(session: AsyncSession, *, now: datetime, years_after_closure: int,
     cut = lambda name: schedule.cutoff(name, now)  # noqa: E731
     with allowed(session):
         result.outbox_sent = await rights_repo.delete_where(session, model=OutboxMessage, where=and_(
-            col(OutboxMessage.status).in_((SENT, SKIPPED, FAILED)), OutboxMessage.updated_at < cut("outbox_sent_days")))
+            col(OutboxMessage.status).in_((SENT, SKIPPED, FAILED)),
+            col(OutboxMessage.updated_at) < cut("outbox_sent_days")))
         result.outbox_cancelled = await rights_repo.delete_where(session, model=OutboxMessage, where=and_(
-            OutboxMessage.status == CANCELLED, OutboxMessage.updated_at < cut("outbox_cancelled_days")))
+            col(OutboxMessage.status) == CANCELLED, col(OutboxMessage.updated_at) < cut("outbox_cancelled_days")))
         result.dialog_drafts = await rights_repo.delete_where(
-            session, model=FsmRecord, where=FsmRecord.updated_at < cut("dialog_drafts_days"))
+            session, model=FsmRecord, where=col(FsmRecord.updated_at) < cut("dialog_drafts_days"))
         result.hidden_cuaderno = await rights_repo.delete_where(session, model=CuadernoEntry, where=and_(
-            col(CuadernoEntry.deleted_at).is_not(None), CuadernoEntry.deleted_at <= cut("hidden_cuaderno_days")))
+            col(CuadernoEntry.deleted_at).is_not(None), col(CuadernoEntry.deleted_at) <= cut("hidden_cuaderno_days")))
         result.code_attempts = await rights_repo.delete_where(
-            session, model=CodeAttempt, where=CodeAttempt.at < cut("code_attempts_days"))
+            session, model=CodeAttempt, where=col(CodeAttempt.at) < cut("code_attempts_days"))
     for family, closed_on in await rights_repo.closed_families(session, statuses=sorted(CLOSED_STATUSES)):
         if closed_before(closed_on, now.date(), years_after_closure):
             await erase_family(session, actor=None, family_id=family.id, now=now)

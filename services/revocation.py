@@ -70,7 +70,7 @@ async def _may_unlink(session: AsyncSession, actor: Actor, account: ChatAccount)
 async def unlink_account(session: AsyncSession, *, actor: Actor, account_id: int, now: datetime) -> ChatAccount:
     account = await accounts_repo.get_account_by_id(session, account_id=account_id)
     unit_id = await _may_unlink(session, actor, account) if account is not None else None
-    if unit_id is None:
+    if account is None or unit_id is None:
         # Missing, already unlinked, or not this actor's to unlink: the same refusal for all.
         await audit.record(session, actor=actor, action="denied.account.unlink", record_type="chat_account",
                            record_id=account_id)

@@ -122,7 +122,8 @@ def check_draft(draft: SessionDraft, ctx: DraftContext) -> None:
         raise InvalidInput("missing_date")
     if draft.held_on > ctx.today:
         raise InvalidInput("date_in_future")
-    if draft.outcome == Outcome.RESCHEDULED and draft.rescheduled_to < ctx.today:
+    # rescheduled_to is never None here (first_missing asked for it); the check only tells mypy so.
+    if draft.outcome == Outcome.RESCHEDULED and draft.rescheduled_to is not None and draft.rescheduled_to < ctx.today:
         raise InvalidInput("new_date_in_past")
     _check_products(draft.products_done, ctx.session)
     if draft.participant_member_id is not None and draft.participant_member_id not in ctx.members:

@@ -35,8 +35,10 @@ def _when(value: str | None, tz_name: str) -> str:
 
 
 def _run(value: str | None) -> str:
+    if not value:
+        return ""
     try:
-        return format_run(value) if value else ""
+        return format_run(value)
     except InvalidRun:
         return value
 
@@ -44,7 +46,7 @@ def _run(value: str | None) -> str:
 def render(export: SubjectExport, *, gettext: Callable[[str], str], ngettext: Callable, language: str,
            timezone: str) -> str:
     env = _environment()
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]  # by ext.i18n
     tables = export.tables
     members = {m["id"]: f'{m["given_names"]} {m["surnames"]}'.strip() for m in tables["members"]}
     return env.get_template("subject_export.html.j2").render(

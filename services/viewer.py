@@ -58,7 +58,9 @@ async def load_viewer(session: AsyncSession, *, telegram_user_id: int) -> Viewer
     account, staff, member, family, unit = row
     if staff is not None:
         # A deactivated professional keeps the account but loses the role and the unit's data.
-        return Viewer(account=account, staff=staff, unit=unit) if staff.active else Viewer(account=account, revoked=True)
+        if not staff.active:
+            return Viewer(account=account, revoked=True)
+        return Viewer(account=account, staff=staff, unit=unit)
     if member is not None and family is not None:
         return Viewer(account=account, member=member, family=family, unit=unit)
     return Viewer(account=account, revoked=account.revoked_at is not None)

@@ -20,9 +20,9 @@ async def account_with_links(
     """The account and whoever it is linked to, in one query (it runs on every update)."""
     query = (
         select(ChatAccount, Staff, Member, Family, Unit)  # type: ignore[call-overload]  # typed up to 4 entities
-        .outerjoin(Staff, ChatAccount.staff_id == Staff.id)
-        .outerjoin(Member, ChatAccount.member_id == Member.id)
-        .outerjoin(Family, Member.family_id == Family.id)
+        .outerjoin(Staff, col(ChatAccount.staff_id) == Staff.id)
+        .outerjoin(Member, col(ChatAccount.member_id) == Member.id)
+        .outerjoin(Family, col(Member.family_id) == Family.id)
         .outerjoin(Unit, Unit.id == func.coalesce(Staff.unit_id, Family.unit_id))
         .where(ChatAccount.telegram_user_id == telegram_user_id)
     )
@@ -52,7 +52,8 @@ async def claim_code(session: AsyncSession, *, code_id: int, now: datetime) -> b
     return (await session.exec(statement)).rowcount == 1
 
 
-async def add_attempt(session: AsyncSession, *, telegram_user_id: int, at: datetime, unit_id: int | None = None) -> None:
+async def add_attempt(session: AsyncSession, *, telegram_user_id: int, at: datetime,
+                      unit_id: int | None = None) -> None:
     """A wrong code: per person (the lockout) and per unit of the code, None when it matched none (the ceiling)."""
     session.add(CodeAttempt(telegram_user_id=telegram_user_id, unit_id=unit_id, at=at))
     await session.flush()
@@ -93,8 +94,8 @@ async def get_account_by_id(session: AsyncSession, *, account_id: int) -> ChatAc
 
 async def accounts_for_family(session: AsyncSession, *, family_id: int) -> list[tuple[ChatAccount, Member]]:
     """The chats linked to any member of the family, oldest link first."""
-    query = (select(ChatAccount, Member).join(Member, ChatAccount.member_id == Member.id)
-             .where(Member.family_id == family_id).order_by(ChatAccount.created_at, ChatAccount.id))
+    query = (select(ChatAccount, Member).join(Member, col(ChatAccount.member_id) == Member.id)
+             .where(Member.family_id == family_id).order_by(col(ChatAccount.created_at), col(ChatAccount.id)))
     return list((await session.exec(query)).all())
 
 
@@ -103,11 +104,11 @@ async def linked_accounts(session: AsyncSession, *, unit_id: int) -> list[tuple[
     """Every chat linked to the unit's staff or families (the admin's accounts-list)."""
     query = (
         select(ChatAccount, Staff, Member, Family)
-        .outerjoin(Staff, ChatAccount.staff_id == Staff.id)
-        .outerjoin(Member, ChatAccount.member_id == Member.id)
-        .outerjoin(Family, Member.family_id == Family.id)
+        .outerjoin(Staff, col(ChatAccount.staff_id) == Staff.id)
+        .outerjoin(Member, col(ChatAccount.member_id) == Member.id)
+        .outerjoin(Family, col(Member.family_id) == Family.id)
         .where(func.coalesce(Staff.unit_id, Family.unit_id) == unit_id)
-        .order_by(ChatAccount.id)
+        .order_by(col(ChatAccount.id))
     )
     return list((await session.exec(query)).all())
 

@@ -6,7 +6,7 @@ writer waits, then reads the head the first one committed); on SQLite the UPDATE
 transaction (pysqlite would otherwise read the head outside any transaction, in autocommit, and two
 writers could chain to the same predecessor).
 """
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
@@ -25,6 +25,7 @@ async def _lock_head(session: AsyncSession) -> AuditChainHead:
         await session.flush()
         await session.exec(bump)
     head = await session.get(AuditChainHead, HEAD_ID, populate_existing=True)
+    assert head is not None  # the row was bumped or inserted just above, in this transaction
     return head
 
 
@@ -58,9 +59,9 @@ async def chain_rows(session: AsyncSession, *, batch: int = 5000) -> AsyncIterat
 
 
 async def events_about(session: AsyncSession, *, actor_member_ids: Sequence[int],
-                       records: dict[str, Sequence[int]]) -> Sequence[AuditEvent]:
+                       records: Mapping[str, Sequence[int]]) -> Sequence[AuditEvent]:
     """The events done by these members, or on these records ({record_type: ids}), oldest first."""
-    conditions = [and_(AuditEvent.actor_type == "member", col(AuditEvent.actor_id).in_(list(actor_member_ids)))]
-    conditions += [and_(AuditEvent.record_type == kind, col(AuditEvent.record_id).in_(list(ids)))
+    conditions = [and_(col(AuditEvent.actor_type) == "member", col(AuditEvent.actor_id).in_(list(actor_member_ids)))]
+    conditions += [and_(col(AuditEvent.record_type) == kind, col(AuditEvent.record_id).in_(list(ids)))
                    for kind, ids in records.items() if ids]
     return (await session.exec(select(AuditEvent).where(or_(*conditions)).order_by(col(AuditEvent.id)))).all()

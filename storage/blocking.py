@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from storage.models import Family, Member
 from storage.records import BonoFollowup, BonoFollowupEvent, Commitment, CommitmentEvent
@@ -53,8 +54,8 @@ def _family_id(session: Session, row) -> int | None:
         parent = session.get(Commitment, row.commitment_id)
         return parent.family_id if parent else None
     if isinstance(row, BonoFollowupEvent):
-        parent = session.get(BonoFollowup, row.followup_id)
-        return parent.family_id if parent else None
+        followup = session.get(BonoFollowup, row.followup_id)
+        return followup.family_id if followup else None
     if isinstance(row, Member) or hasattr(type(row), "family_id"):
         return getattr(row, "family_id", None)
     return None
@@ -72,8 +73,8 @@ def refuse_writes_to_blocked_families(session: Session, _context, _instances) ->
         checked: dict[int, bool] = session.info.setdefault(CHECKED, {})
         unknown = ids - checked.keys()
         if unknown:
-            blocked = set(session.execute(select(Family.id).where(Family.id.in_(unknown),
-                                                                  Family.blocked_at.is_not(None))).scalars())
+            blocked = set(session.execute(select(col(Family.id)).where(col(Family.id).in_(unknown),
+                                                                       col(Family.blocked_at).is_not(None))).scalars())
             checked.update({family_id: family_id in blocked for family_id in unknown})
     for family_id in sorted(ids):
         if checked[family_id]:

@@ -30,7 +30,7 @@ async def open_requests(session: AsyncSession, *, family_id: int) -> Sequence[Co
 
 
 async def families_with_open_requests(session: AsyncSession, *, unit_id: int) -> set[int]:
-    query = select(CorrectionRequest.family_id).join(Family, Family.id == CorrectionRequest.family_id).where(
+    query = select(CorrectionRequest.family_id).join(Family, col(Family.id) == CorrectionRequest.family_id).where(
         Family.unit_id == unit_id, col(CorrectionRequest.done_at).is_(None))
     return set((await session.exec(query)).all())
 

@@ -173,7 +173,7 @@ async def cancel_for_accounts(session: AsyncSession, *, account_ids: Sequence[in
     for start in range(0, len(ids), CHUNK):
         result = await session.exec(
             update(OutboxMessage).where(col(OutboxMessage.account_id).in_(ids[start:start + CHUNK]),
-                                        OutboxMessage.status == PENDING)
+                                        col(OutboxMessage.status) == PENDING)
             .values(status=CANCELLED, last_error=reason, updated_at=now)
             .execution_options(synchronize_session=False))
         cancelled += result.rowcount or 0

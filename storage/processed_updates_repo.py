@@ -1,16 +1,16 @@
 """Which updates were handled already (storage/processed_updates.py)."""
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.processed_updates import ProcessedUpdate
 
-TABLE = ProcessedUpdate.__table__
-
 
 async def was_processed(session: AsyncSession, *, bot_id: int, update_id: int) -> bool:
-    query = select(TABLE.c.update_id).where(TABLE.c.bot_id == bot_id, TABLE.c.update_id == update_id)
+    query = select(ProcessedUpdate.update_id).where(col(ProcessedUpdate.bot_id) == bot_id,
+                                                    col(ProcessedUpdate.update_id) == update_id)
     return (await session.exec(query)).first() is not None
 
 
@@ -20,5 +20,5 @@ async def mark_processed(session: AsyncSession, *, bot_id: int, update_id: int, 
 
 
 async def purge_processed(session: AsyncSession, *, before: datetime) -> int:
-    result = await session.exec(delete(TABLE).where(TABLE.c.processed_at < before))
+    result = await session.exec(delete(ProcessedUpdate).where(col(ProcessedUpdate.processed_at) < before))
     return result.rowcount or 0

@@ -1,7 +1,7 @@
 """What erasure, blocking, consent withdrawal and retention change in bulk: accounts unlinked, outbox rows
 cancelled or deleted, dialog state removed, columns blanked. Keyword-only functions that flush, never commit."""
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
@@ -23,7 +23,8 @@ async def add(session: AsyncSession, row: ConsentEvent | FamilyBlockEvent) -> No
 
 async def family_accounts(session: AsyncSession, *, family_id: int, member_ids: Sequence[int] | None = None,
                           ) -> list[ChatAccount]:
-    query = select(ChatAccount).join(Member, Member.id == ChatAccount.member_id).where(Member.family_id == family_id)
+    query = (select(ChatAccount).join(Member, col(Member.id) == ChatAccount.member_id)
+             .where(Member.family_id == family_id))
     if member_ids is not None:
         query = query.where(col(Member.id).in_(member_ids))
     return list((await session.exec(query)).all())
@@ -45,7 +46,7 @@ async def cancel_pending(session: AsyncSession, *, account_ids: Sequence[int] = 
     where += [col(OutboxMessage.scope).in_(scopes)] if scopes else []
     if not where:
         return 0
-    result = await session.exec(update(OutboxMessage).where(or_(*where), OutboxMessage.status == PENDING)
+    result = await session.exec(update(OutboxMessage).where(or_(*where), col(OutboxMessage.status) == PENDING)
                                 .values(status=CANCELLED, last_error=reason, updated_at=now)
                                 .execution_options(synchronize_session=False))
     return result.rowcount or 0
@@ -63,11 +64,11 @@ async def delete_messages(session: AsyncSession, *, account_ids: Sequence[int] =
     if family_id is not None:
         alerts = await session.exec(select(OutboxMessage.id, OutboxMessage.args)
                                     .where(col(OutboxMessage.kind).in_(FAMILY_ALERT_KINDS)))
-        ids |= {row.id for row in alerts.all() if (row.args or {}).get("family_id") == family_id}
+        ids |= {alert_id for alert_id, args in alerts.all() if (args or {}).get("family_id") == family_id}
     if not ids:
         return 0
     result = await session.exec(delete(OutboxMessage).where(col(OutboxMessage.id).in_(ids),
-                                                            OutboxMessage.status != SENDING))
+                                                            col(OutboxMessage.status) != SENDING))
     return result.rowcount or 0
 
 
@@ -95,11 +96,11 @@ async def blank(session: AsyncSession, *, model, where, values: dict) -> int:
     return result.rowcount or 0
 
 
-async def closed_families(session: AsyncSession, *, statuses: Sequence[str]) -> list[tuple[Family, object]]:
+async def closed_families(session: AsyncSession, *, statuses: Sequence[str]) -> list[tuple[Family, date | None]]:
     """Closed families not yet anonymised, with the date of their last session record (when the closing
     outcome was recorded; NULL when none was)."""
     last = (select(SessionRecord.family_id, func.max(SessionRecord.held_on).label("closed_on"))
-            .group_by(SessionRecord.family_id).subquery())
+            .group_by(col(SessionRecord.family_id)).subquery())
     rows = await session.exec(select(Family, last.c.closed_on).outerjoin(last, last.c.family_id == Family.id)
                               .where(col(Family.status).in_(statuses), col(Family.anonymised_at).is_(None)))
     return list(rows.all())

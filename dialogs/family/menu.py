@@ -71,14 +71,16 @@ async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogM
     else:
         text = _("Listo: retiraste tu consentimiento. Este chat quedó desvinculado y avisamos a tu unidad. Si "
                  "cambias de opinión, pide un código nuevo a tu Apoyo Familiar.")
-    await callback.message.answer(text)
+    if callback.message is not None:  # an old (inaccessible) message can still be answered in its chat
+        await callback.message.answer(text)
 
 
 def family_menu_dialog() -> Dialog:
     return Dialog(
         Window(
             T("Hola, {name} 👋\nEste es el espacio de la familia {family_name} en el Programa Familias."),
-            T("\n🔒 Los datos de tu familia están bloqueados: puedes mirarlos, pero no guardar cambios.", when="blocked"),
+            T("\n🔒 Los datos de tu familia están bloqueados: puedes mirarlos, pero no guardar cambios.",
+              when="blocked"),
             Column(
                 Start(T("🗂 Mi plan"), id="plan", state=FamilyPlan.plan),
                 Start(T("📓 Mi cuaderno"), id="cuaderno", state=Cuaderno.dimensions, when="representative"),

@@ -64,7 +64,9 @@ async def on_text(_message: Message, _widget, manager: DialogManager, value: str
 
 
 async def on_voice(message: Message, _widget, manager: DialogManager) -> None:
-    await _ask(manager, voice_file_id=message.voice.file_id, voice_duration=message.voice.duration)
+    voice = message.voice
+    assert voice is not None  # MessageInput(content_types=VOICE)
+    await _ask(manager, voice_file_id=voice.file_id, voice_duration=voice.duration)
 
 
 async def on_other(_message: Message, _widget, manager: DialogManager) -> None:
