@@ -29,7 +29,7 @@ from bench.outbox_common import (
     requests_per_topic,
     seed_chats,
 )
-from bot.nudge_texts import render
+from texts.scheduled_messages import render
 from bot.telegram_sender import Limits, TelegramSender
 from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory

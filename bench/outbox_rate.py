@@ -29,8 +29,8 @@ from bench.outbox_common import (
     sent_lateness,
     status_counts,
 )
-from bot.nudge_texts import render
-from bot.telegram_sender import Limits, TelegramSender, _pace
+from texts.scheduled_messages import render
+from bot.telegram_sender import Limits, TelegramSender, pace
 from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.types import utc_now
@@ -47,7 +47,7 @@ def arrival_rate(api: FakeBotAPI, since: int) -> float:
 
 async def bare_loop(bot, chats: list[int], count: int, limits: Limits) -> tuple[float, int]:
     """bot.send_message for `count` messages round-robin over `chats`, paced like TelegramSender."""
-    bot_wide, per_chat = _pace(limits.per_bot_per_second), {}
+    bot_wide, per_chat = pace(limits.per_bot_per_second), {}
     numbers = iter(range(count))
     errors = 0
 
@@ -55,7 +55,7 @@ async def bare_loop(bot, chats: list[int], count: int, limits: Limits) -> tuple[
         nonlocal errors
         for n in numbers:  # a shared iterator: each message goes to one sender
             chat_id = chats[n % len(chats)]
-            limiter = per_chat.setdefault(chat_id, _pace(limits.per_chat_per_second))
+            limiter = per_chat.setdefault(chat_id, pace(limits.per_chat_per_second))
             async with limiter, bot_wide:  # the chat first, then the bot, like TelegramSender._send_one
                 try:
                     await bot.send_message(chat_id, f"bare-{n}", request_timeout=int(limits.request_timeout))

@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 
 from bench.outbox_common import make_bot
-from bot.nudge_texts import render
+from texts.scheduled_messages import render
 from bot.telegram_sender import Limits, TelegramSender
 from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory

@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.admin_catastro import CatastroFileError, run_catastro
-from bot.markers import N_
 from bot.settings import Settings
 from program.access import Actor
 from program.clock import UNIT_TIMEZONES
@@ -28,26 +27,11 @@ from storage import people_repo
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
 from storage.types import utc_now
+from texts.csv_rows import COHORT_REASONS, report_lines
+from texts.markers import N_
 
 GET_ME_TIMEOUT_SECONDS = 5
 
-# Ids of the import's per-row reasons, as cohort_csv reports them, with their explanations.
-ROW_REASONS = {
-    "missing_column": N_("faltan columnas: {detail}"),
-    "missing_field": N_("falta el dato «{detail}»"),
-    "bad_run": N_("RUN inválido (revisa el dígito verificador)"),
-    "run_repeated": N_("RUN repetido (ya aparece en la fila {detail})"),
-    "run_in_use": N_("RUN ya registrado en otra familia"),
-    "bad_date": N_("fecha inválida en «{detail}» (usa dd-mm-aaaa)"),
-    "bad_flag": N_("en «{detail}» escribe sí o no"),
-    "bad_trajectory": N_("trayectoria desconocida «{detail}» (aps o aps_asl)"),
-    "family_name_conflict": N_("la familia {detail} aparece con otro apellido"),
-    "family_code_exists": N_("el código de familia {detail} ya existe en la unidad"),
-    "no_representative": N_("la familia {detail} no tiene persona representante"),
-    "two_representatives": N_("la familia {detail} tiene más de una persona representante"),
-    "too_long": N_("el dato «{detail}» es demasiado largo"),
-    "no_rows": N_("el archivo no tiene filas de integrantes"),
-}
 NOT_FOUND = {
     "unit": N_("No existe la unidad {unit} (revisa los ids con «python -m bot unit-list»)."),
     "family": N_("No existe la familia {family} en la unidad {unit}."),
@@ -199,10 +183,8 @@ async def _dispatch(args, session, _, ttl: timedelta, text: str) -> tuple[int, t
     elif args.command == "families-import":
         report = await import_cohort(session, unit_id=args.unit, text=text)
         if report.errors:
-            lines = [_("No se importó nada. Corrige estas filas y vuelve a intentar:")]
-            for error in report.errors:
-                reason = _(ROW_REASONS[error.reason]).format(detail=error.detail)
-                lines.append(_("fila {line}: {reason}").format(line=error.line, reason=reason))
+            lines = [_("No se importó nada. Corrige estas filas y vuelve a intentar:"),
+                     *report_lines(report.errors, COHORT_REASONS, _)]
             return _error("\n".join(lines)), None
         print(_("Familias importadas: {families}. Integrantes: {members}.").format(
             families=report.families, members=report.members))

@@ -4,11 +4,12 @@ The import is all or nothing: with any bad row it prints every problem and write
 import sys
 from pathlib import Path
 
-from bot.catastro_texts import import_summary, report_lines
 from program.access import Actor
 from program.roles import Role
 from services.catastro_csv import export_catastro, import_catastro
 from storage.types import utc_now
+from texts.catastro import import_summary
+from texts.csv_rows import CATASTRO_REASONS, report_lines
 
 
 class CatastroFileError(Exception):
@@ -20,7 +21,7 @@ async def run_catastro(args, session, _, text: str) -> int:
     if args.command == "catastro-import":
         report = await import_catastro(session, actor=admin, text=text, now=utc_now(), unit_id=args.unit)
         if report.errors:
-            lines = [_("No se importó nada. Corrige estas filas y vuelve a intentar:"), *report_lines(report.errors, _),
+            lines = [_("No se importó nada. Corrige estas filas y vuelve a intentar:"), *report_lines(report.errors, CATASTRO_REASONS, _),
                      _("Las necesidades válidas están en program/data/needs.yaml (por ejemplo "
                        "laboral.nivelacion_estudios).")]
             print("\n".join(lines), file=sys.stderr)

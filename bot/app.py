@@ -9,7 +9,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram_dialog import setup_dialogs
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from bot.commands import CommandMenus
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import LocaleMiddleware, build_i18n
 from bot.isolation import DatabaseEventIsolation
@@ -17,21 +16,22 @@ from bot.polling import ConfirmingDispatcher
 from bot.middlewares import DbSessionMiddleware, ErrorChatLockMiddleware, ViewerMiddleware
 from bot.settings import Settings
 from bot.update_transaction import CommitBeforeRequest
-from dialogs.appointments import appointments_dialog
-from dialogs.caseload import caseload_dialog
-from dialogs.catastro import catastro_dialog
-from dialogs.catastro_send import catastro_send_dialog
-from dialogs.cuaderno import cuaderno_dialog
-from dialogs.family_bono import family_bono_dialog
-from dialogs.family_menu import family_menu_dialog
-from dialogs.family_plan import family_plan_dialog
-from dialogs.group_session import group_session_dialog
-from dialogs.language import language_dialog
-from dialogs.navigation import is_family_with_consent, is_staff, only_for
-from dialogs.resources import resources_dialog
-from dialogs.session_record import session_record_dialog
-from dialogs.staff_menu import staff_menu_dialog
+from dialogs.caseload.dialog import caseload_dialog
+from dialogs.catastro.dialog import catastro_dialog
+from dialogs.catastro.send import catastro_send_dialog
+from dialogs.common.navigation import is_family_with_consent, is_staff, only_for
+from dialogs.cuaderno.dialog import cuaderno_dialog
+from dialogs.family.appointments import appointments_dialog
+from dialogs.family.bono import family_bono_dialog
+from dialogs.family.menu import family_menu_dialog
+from dialogs.family.plan import family_plan_dialog
+from dialogs.family.resources import resources_dialog
+from dialogs.group_session.dialog import group_session_dialog
+from dialogs.language.dialog import language_dialog
+from dialogs.session_record.dialog import session_record_dialog
+from dialogs.staff_menu.dialog import staff_menu_dialog
 from handlers import bono, commands, consent, errors, fallback, nudges, rsvp
+from handlers.command_menus import CommandMenus
 from storage.types import utc_now
 
 

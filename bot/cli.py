@@ -10,10 +10,10 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.catalogs import Gettext, translator
 from bot.logs import configure_logging
-from bot.markers import N_
 from bot.settings import SettingsError, load_settings
+from texts.catalogs import Gettext, translator
+from texts.markers import N_
 
 ADMIN_COMMANDS = ("unit-create", "unit-list", "unit-schedule", "staff-add", "families-import", "family-invite",
                   "indicators-import", "catastro-import", "catastro-export")

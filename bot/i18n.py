@@ -4,8 +4,8 @@ from typing import Any
 from aiogram.types import TelegramObject
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
-from bot.catalogs import DOMAIN, compiled_locales
 from bot.settings import SUPPORTED_LOCALES
+from texts.catalogs import DOMAIN, compiled_locales
 
 
 def build_i18n(default_locale: str = "es") -> I18n:

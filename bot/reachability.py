@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.catalogs import translator
-from bot.markers import N_
+from texts.catalogs import translator
+from texts.markers import N_
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

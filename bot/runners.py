@@ -14,7 +14,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
-from bot.nudge_texts import render
 from bot.reachability import (DATABASE_UNREACHABLE, TELEGRAM_UNREACHABLE, database_address, database_reachable,
                               database_unreachable, telegram_unreachable, until_reachable)
 from bot.scheduler import Scheduler
@@ -24,6 +23,7 @@ from services.delivery import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade_async
 from storage.types import utc_now
+from texts.scheduled_messages import render
 
 log = logging.getLogger(__name__)
 

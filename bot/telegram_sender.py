@@ -31,7 +31,7 @@ class Limits:
     request_timeout: float = 15.0  # seconds; a time-out is retried (it may have been delivered)
 
 
-def _pace(per_second: float) -> AsyncLimiter:
+def pace(per_second: float) -> AsyncLimiter:
     return AsyncLimiter(1, 1.0 / (per_second * MARGIN))
 
 
@@ -40,7 +40,7 @@ class TelegramSender:
 
     def __init__(self, bot: Bot, limits: Limits = Limits()):
         self.bot, self.limits = bot, limits
-        self._global = _pace(limits.per_bot_per_second)
+        self._global = pace(limits.per_bot_per_second)
         self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
         self._paused_until = 0.0  # Telegram's retry_after applies to the whole bot
 
@@ -48,7 +48,7 @@ class TelegramSender:
         limiter = self._chats.pop(chat_id, None)
         if limiter is None:
             per_second = self.limits.per_group_per_minute / 60 if chat_id < 0 else self.limits.per_chat_per_second
-            limiter = _pace(per_second)
+            limiter = pace(per_second)
         self._chats[chat_id] = limiter
         if len(self._chats) > self.MAX_CHATS:
             self._chats.popitem(last=False)

@@ -2,25 +2,21 @@
 "Todavía no" are recorded at once for the month the question was about; "Tengo un problema" opens the
 Bono dialog on that month to say what happened."""
 from aiogram import Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
-from dialogs.navigation import show_menu
-from dialogs.states import FamilyBono
+from dialogs.common.navigation import show_menu
+from dialogs.common.states import FamilyBono
+from handlers.button_filter import ButtonData
 from program.roles import Role
 from services import bono
 from services.errors import InvalidInput, NotAllowed
+from services.message_buttons import BonoButton
 from services.viewer import Viewer
 
 
-class BonoAnswer(CallbackData, prefix="bono"):  # services/bono_buttons.answer_data writes the same
-    month: str
-    answer: str
-
-
-async def on_answer(callback: CallbackQuery, callback_data: BonoAnswer, viewer: Viewer, session, clock,
+async def on_answer(callback: CallbackQuery, callback_data: BonoButton, viewer: Viewer, session, clock,
                     dialog_manager: DialogManager) -> None:
     if viewer.role is not Role.FAMILY or viewer.needs_consent:
         await callback.answer(_("Esta pregunta es para la persona representante de la familia."), show_alert=True)
@@ -50,5 +46,5 @@ async def on_answer(callback: CallbackQuery, callback_data: BonoAnswer, viewer: 
 
 def build_router() -> Router:
     router = Router(name="bono")
-    router.callback_query.register(on_answer, BonoAnswer.filter())
+    router.callback_query.register(on_answer, ButtonData(BonoButton))
     return router

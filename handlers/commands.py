@@ -5,10 +5,10 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
-from dialogs.consent_request import send_consent_request
-from dialogs.navigation import show_menu, welcome_text
-from dialogs.states import Language
-from dialogs.texts import privacy_notice, unit_contact
+from dialogs.common.consent_request import send_consent_request
+from dialogs.common.navigation import show_menu, welcome_text
+from dialogs.common.states import Language
+from dialogs.common.unit_texts import privacy_notice, unit_contact
 from handlers.onboarding import link_with_code
 from program.roles import Role
 from services.viewer import Viewer

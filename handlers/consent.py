@@ -4,8 +4,8 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from dialogs.consent_request import ConsentAnswer
-from dialogs.navigation import show_menu
+from dialogs.common.consent_request import ConsentAnswer
+from dialogs.common.navigation import show_menu
 from services import accounts
 from services.viewer import Viewer
 

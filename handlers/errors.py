@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 
-from dialogs.navigation import show_menu
+from dialogs.common.navigation import show_menu
 from services.viewer import Viewer
 
 log = logging.getLogger(__name__)

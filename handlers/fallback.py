@@ -4,7 +4,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from dialogs.navigation import show_menu
+from dialogs.common.navigation import show_menu
 from handlers.onboarding import link_with_code
 from program.codes import looks_like_code
 from services.viewer import Viewer

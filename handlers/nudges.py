@@ -5,7 +5,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from dialogs.navigation import welcome_text
+from dialogs.common.navigation import welcome_text
 from program.roles import Role
 from services import accounts
 from services.nudge_settings import quiet_hours_of

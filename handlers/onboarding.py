@@ -7,9 +7,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.commands import CommandMenus
-from dialogs.labels import role_label
-from dialogs.navigation import show_menu
+from dialogs.common.labels import role_label
+from dialogs.common.navigation import show_menu
+from handlers.command_menus import CommandMenus
 from program.clock import to_local
 from services import onboarding
 from services.onboarding import Redeemed

@@ -1,22 +1,18 @@
 """The buttons under a group-session invitation ("✅ Asistiré" / "❌ No podré"), sent by the outbox: the answer
 is the family's own (the callback carries only the session's id; the family comes from the person)."""
 from aiogram import Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
+from handlers.button_filter import ButtonData
 from program.roles import Role
 from services import group_sessions
 from services.errors import InvalidInput, NotAllowed, NotFound
+from services.message_buttons import RsvpButton
 from services.viewer import Viewer
 
 
-class Rsvp(CallbackData, prefix="rsvp"):  # services/group_messages.rsvp_data writes the same
-    group_id: int
-    answer: str
-
-
-async def on_rsvp(callback: CallbackQuery, callback_data: Rsvp, viewer: Viewer, session, clock) -> None:
+async def on_rsvp(callback: CallbackQuery, callback_data: RsvpButton, viewer: Viewer, session, clock) -> None:
     if viewer.role is not Role.FAMILY or viewer.needs_consent:
         await callback.answer(_("Esta invitación es para una familia del programa."), show_alert=True)
         return
@@ -41,5 +37,5 @@ async def on_rsvp(callback: CallbackQuery, callback_data: Rsvp, viewer: Viewer, 
 
 def build_router() -> Router:
     router = Router(name="rsvp")
-    router.callback_query.register(on_rsvp, Rsvp.filter())
+    router.callback_query.register(on_rsvp, ButtonData(RsvpButton))
     return router

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from program.catastro import TEXT_LIMITS, EntryData, FieldProblem, clean_text, dimension_ids, fold, need_ids, \
     split_list
-from program.cohort_csv import RowError, _column, _delimiter
+from program.csv_rows import RowError, column_name, delimiter
 
 # Column -> EntryData field, in the file's order.
 COLUMNS = {
@@ -51,8 +51,8 @@ def _row(row: dict, line: int) -> tuple[EntryData | None, list[RowError]]:
 def parse_catastro(text: str) -> tuple[list[CatastroRow], list[RowError]]:
     """Rows numbered as the file's lines (header = 1); comma, semicolon or tab separated."""
     text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
-    header = [_column(name) for name in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter(text))
+    header = [column_name(name) for name in (reader.fieldnames or [])]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         return [], [RowError(1, "missing_column", ", ".join(missing))]

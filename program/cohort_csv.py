@@ -1,11 +1,11 @@
 """Validation of a unit's cohort CSV (one row per member, grouped by family code). Pure: no I/O."""
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from program.clock import parse_date
+from program.csv_rows import RowError, column_name, delimiter
 from program.roles import Trajectory
 from program.run import InvalidRun, normalise_run
 
@@ -16,13 +16,6 @@ REQUIRED = ("codigo_familia", "apellido_familia", "nombres", "run", "representan
 MAX_LENGTHS = {"codigo_familia": 40, "apellido_familia": 120, "sector": 120, "nombres": 120, "apellidos": 120,
                "parentesco": 40}
 YES, NO = {"si", "sí", "s", "x", "1", "true", "yes", "y", "wi"}, {"", "no", "n", "0", "false", "non"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    reason: str  # an id the caller translates: bad_run, missing_field, no_representative ...
-    detail: str = ""
 
 
 @dataclass
@@ -89,29 +82,16 @@ def _member(row: dict, line: int, errors: list[RowError], seen_runs: dict[str, i
                      (row.get("parentesco") or "").strip(), representative, collector, birth)
 
 
-def _column(name: str) -> str:
-    """`Código familia`, `CODIGO_FAMILIA` and ` codigo-familia ` all name `codigo_familia`."""
-    plain = unicodedata.normalize("NFKD", name.strip().lower())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return "_".join(plain.replace("-", " ").split())
-
-
 def _same_name(given: str, known: str) -> bool | None:
     """None when the row leaves the family name blank; case and spacing do not matter."""
     given = " ".join(given.split()).casefold()
     return None if not given else given == " ".join(known.split()).casefold()
 
 
-def _delimiter(text: str) -> str:
-    """Excel in Chile (decimal comma) saves «CSV» with `;`; the header line tells which one."""
-    header = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=header.count)
-
-
 def parse_cohort(text: str) -> tuple[list[FamilyRows], list[RowError]]:
     text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
-    header = [_column(name) for name in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter(text))
+    header = [column_name(name) for name in (reader.fieldnames or [])]
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         return [], [RowError(1, "missing_column", ", ".join(missing))]

@@ -1,5 +1,6 @@
 """Telegram takes at most 4,096 characters a message (counted in UTF-16 units): longer texts are split,
-never cut, at a line break, else a space, else anywhere."""
+never cut, at a line break, else a space, else anywhere. Short labels (a button, a summary line) are cut
+with `short`."""
 
 LIMIT = 4096
 
@@ -36,3 +37,10 @@ def split_message(text: str, limit: int = LIMIT) -> list[str]:
     if rest or not parts:
         parts.append(rest)
     return parts
+
+
+def short(text: str | None, limit: int = 80) -> str:
+    """One line of at most `limit` characters, for summaries and buttons (five 500-character rows would not
+    fit one message): white space folded, the cut marked with "…"."""
+    value = " ".join((text or "").split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"

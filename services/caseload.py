@@ -86,7 +86,8 @@ async def my_families(session: AsyncSession, *, actor: Actor) -> list[Family]:
     return list(await people_repo.list_families(session, unit_id=actor.unit_id, staff_id=staff_filter, limit=2000))
 
 
-def _progress(family: Family, outcomes: list[tuple], today: date) -> Progress:
+def family_progress(family: Family, outcomes: list[tuple], today: date) -> Progress:
+    """Where the family stands on its trajectory (what is done, due, next); a closed case stays closed."""
     trajectory = family.trajectory if family.trajectory in TRAJECTORIES else "aps"
     recorded = [RecordedSession(*row) for row in outcomes if row[3] in OUTCOMES]
     found = progress(catalog=catalog(), cadence=cadence(), trajectory=trajectory, intake=family.intake_date,
@@ -98,7 +99,7 @@ def _progress(family: Family, outcomes: list[tuple], today: date) -> Progress:
 
 def _row(actor: Actor, family: Family, outcomes: list[tuple], today: date, open_count: int,
          bono: tuple[str, str] | None) -> CaseloadRow:
-    p = _progress(family, outcomes, today)
+    p = family_progress(family, outcomes, today)
 
     def mine(due: Due) -> bool:
         return actor.role in (Role.JEFE, Role.ADMIN) or str(actor.role) in due.roles

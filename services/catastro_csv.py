@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor, can_view_catastro
 from program.catastro import fold
-from program.catastro_csv import RowError, format_catastro, parse_catastro
+from program.catastro_csv import format_catastro, parse_catastro
+from program.csv_rows import RowError
 from services import audit
 from services.catastro import apply, by_name, entry_data, may_edit
 from services.errors import NotAllowed, NotFound

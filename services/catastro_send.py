@@ -1,6 +1,6 @@
 """📍 Enviar un recurso: a professional sends one Catastro entry to a family they may edit. The message goes
 through the outbox to the family's linked representative (never at night: held until the unit's quiet
-hours end), rendered in their language by bot/nudge_texts.py (template "catastro_entry")."""
+hours end), rendered in their language by texts/scheduled_messages.py (template "catastro_entry")."""
 import uuid
 from datetime import datetime
 

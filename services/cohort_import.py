@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.access import Actor
-from program.cohort_csv import RowError, parse_cohort
+from program.cohort_csv import parse_cohort
+from program.csv_rows import RowError
 from program.roles import Role
 from services import audit
 from services.errors import NotFound

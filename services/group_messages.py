@@ -7,24 +7,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from program.quiet_hours import release_time
+from services.message_buttons import rsvp_buttons
 from services.nudge_settings import quiet_hours_text, schedule_for
 from services.program_data import catalog
 from storage import outbox_repo, people_repo
 from storage.groups import GroupSession
 from storage.models import ChatAccount, Family, Member
-
-
-def N_(msgid: str) -> str:  # marks a msgid for Babel; translated when the message is rendered
-    return msgid
-
-
-def rsvp_data(group_id: int, answer: str) -> str:
-    return f"rsvp:{group_id}:{answer}"  # handlers/rsvp.Rsvp packs and reads the same
-
-
-def rsvp_buttons(group_id: int) -> list[list[dict]]:
-    return [[{"text": N_("✅ Asistiré"), "data": rsvp_data(group_id, "yes")},
-             {"text": N_("❌ No podré"), "data": rsvp_data(group_id, "no")}]]
 
 
 def session_args(group: GroupSession) -> dict:

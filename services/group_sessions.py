@@ -92,12 +92,12 @@ async def candidates(session: AsyncSession, *, actor: Actor, track: str, code: s
     families = list((await session.exec(query.order_by(Family.family_name, Family.id))).all())
     if by != "due":
         return families
-    from services.caseload import _progress  # the same reading of the trajectory as "Mis familias"
+    from services.caseload import family_progress  # the same reading of the trajectory as "Mis familias"
     from storage import records_repo
 
     outcomes = await records_repo.outcomes_by_family(session, family_ids=[f.id for f in families])
     return [f for f in families
-            if any((d.track, d.code) == (track, code) for d in _progress(f, outcomes.get(f.id, []), today).due)]
+            if any((d.track, d.code) == (track, code) for d in family_progress(f, outcomes.get(f.id, []), today).due)]
 
 
 async def create(session: AsyncSession, *, actor: Actor, track: str, code: str, starts_at: datetime, place: str,

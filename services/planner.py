@@ -21,8 +21,8 @@ from program.nudge_rules import (
 )
 from program.nudge_schedule import NudgeSchedule
 from program.roles import Role
-from services.bono_buttons import bono_buttons
 from services.group_messages import session_args
+from services.message_buttons import bono_buttons
 from services.nudge_settings import quiet_hours_text, schedule_for
 from services.planner_digest import digest_content, weekly_content
 from storage import outbox_repo, people_repo, planner_repo

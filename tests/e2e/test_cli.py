@@ -210,7 +210,7 @@ def test_token_sentence_in_the_default_locale(cli_env, capsys):
 def test_catalogs_compile_without_fuzzy_entries_and_fall_back_to_spanish(tmp_path):
     import gettext
 
-    from bot.catalogs import compile_catalogs, translator
+    from texts.catalogs import compile_catalogs, translator
 
     catalog = tmp_path / "src" / "ht" / "LC_MESSAGES" / "messages.po"
     catalog.parent.mkdir(parents=True)

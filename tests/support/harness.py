@@ -37,7 +37,7 @@ class BotHarness:
 
     def delivery(self, limits=None, **kw):
         """The outbox dispatcher of this process: the real sender and renderer, this harness's clock."""
-        from bot.nudge_texts import render
+        from texts.scheduled_messages import render
         from bot.telegram_sender import Limits, TelegramSender
         from services.delivery import OutboxDispatcher
 

@@ -294,7 +294,7 @@ async def test_the_afi_sends_an_entry_through_the_outbox(db):
     assert row.quiet_hours == "21:00-09:00" and row.timezone == "America/Santiago"
     assert len(await db.audit("resource.send")) == 2
 
-    from bot.nudge_texts import render
+    from texts.scheduled_messages import render
     text, buttons = render(row, "es")
     assert text.splitlines()[:3] == ["📍 Carla Rojas te envía un lugar donde pueden ayudarte:", "",
                                      "🏛 CESFAM Juanita Aguirre"]

@@ -98,8 +98,8 @@ def test_bad_yaml_and_other_files(tmp_path):
 
 
 def test_the_chat_labels_follow_the_file(shipped):
-    """The names families read are msgids in dialogs/catastro_labels.py: the same Spanish as the file."""
-    from dialogs.catastro_labels import AREA_LABELS, NEED_LABELS
+    """The names families read are msgids in dialogs/catastro/labels.py: the same Spanish as the file."""
+    from dialogs.catastro.labels import AREA_LABELS, NEED_LABELS
 
     assert NEED_LABELS == {n.id: n.name for a in shipped.areas for n in a.needs}
     assert list(AREA_LABELS) == list(AREAS)

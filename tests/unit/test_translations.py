@@ -98,7 +98,7 @@ def source_messages():
 def test_babel_cfg_maps_only_the_product_code():
     method_map, _options = _method_map()
     patterns = {pattern for pattern, method in method_map if method == "python"}
-    assert patterns == {f"{folder}/**.py" for folder in ("bot", "handlers", "dialogs", "services", "program")}
+    assert patterns == {f"{folder}/**.py" for folder in ("bot", "handlers", "dialogs", "texts", "services", "program")}
 
 
 def test_extraction_finds_only_real_strings(source_messages):
