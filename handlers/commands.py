@@ -7,7 +7,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from dialogs.common.consent_request import send_consent_request
 from dialogs.common.navigation import show_menu, welcome_text
-from dialogs.common.states import Language
+from dialogs.common.states import FamilyMenu, Language
 from dialogs.common.unit_texts import privacy_notice, unit_contact
 from handlers.onboarding import link_with_code
 from program.roles import Role
@@ -32,9 +32,11 @@ async def language(message: Message, dialog_manager: DialogManager) -> None:
     await dialog_manager.start(Language.choose, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 
-async def privacy(message: Message, viewer: Viewer, bot: Bot) -> None:
+async def privacy(message: Message, viewer: Viewer, bot: Bot, dialog_manager: DialogManager) -> None:
     if viewer.needs_consent:
         await send_consent_request(bot, message.chat.id, viewer)
+    elif viewer.role is Role.FAMILY:  # the notice with a button for each right (Ley 21.719)
+        await dialog_manager.start(FamilyMenu.privacy, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
     else:
         await message.answer(privacy_notice(viewer.unit))
 

@@ -9,7 +9,7 @@ from program.access import Actor, can_manage_unit
 from program.roles import Role
 from services import audit
 from services.errors import InvalidInput, NotAllowed, NotFound
-from storage import people_repo, rights_repo
+from storage import outbox_repo, people_repo, rights_repo
 from storage.blocking import allowed
 from storage.models import Family
 from storage.rights import FamilyBlockEvent
@@ -63,7 +63,7 @@ async def apply_block(session: AsyncSession, *, family: Family, actor: Actor | N
         await rights_repo.add(session, FamilyBlockEvent(family_id=family.id, action="block", reason=reason,
                                                         actor=actor_label(actor), at=now))
     accounts = await rights_repo.family_accounts(session, family_id=family.id)
-    cancelled = await rights_repo.cancel_pending(session, account_ids=[a.id for a in accounts],
+    cancelled = await outbox_repo.cancel_pending(session, account_ids=[a.id for a in accounts],
                                                  scopes=[f"family:{family.id}"], now=now, reason="family blocked")
     await audit.record(session, actor=actor, action="family.block", record_type="family", record_id=family.id,
                        unit_id=family.unit_id)

@@ -55,8 +55,8 @@ async def withdraw(session: AsyncSession, *, viewer: Viewer, notice_version: str
     blocked = bool(member.is_representative)
     if blocked:
         await apply_block(session, family=family, actor=actor, reason="consent_withdrawn", now=now)
-    await rights_repo.cancel_pending(session, account_ids=[account.id], now=now, reason="consent withdrawn")
-    await rights_repo.unlink_accounts(session, account_ids=[account.id])
+    await outbox_repo.cancel_pending(session, account_ids=[account.id], now=now, reason="consent withdrawn")
+    await accounts_repo.unlink(session, account_ids=[account.id], now=now)
     await audit.record(session, actor=actor, action="consent.withdraw", record_type="chat_account",
                        record_id=account.id, unit_id=family.unit_id)
     assert viewer.unit is not None  # the viewer loads the family's unit with it (family.unit_id is a foreign key)

@@ -14,7 +14,7 @@ from program.access import Actor
 from services import audit
 from services.blocking import managed_family
 from services.errors import NotFound
-from storage import people_repo, rights_repo
+from storage import accounts_repo, people_repo, rights_repo
 from storage.blocking import allowed
 from storage.corrections import CorrectionRequest, MemberChange
 from storage.cuaderno import CuadernoEntry
@@ -111,7 +111,7 @@ class Erasure:
 
 
 async def _apply(session: AsyncSession, targets: list[tuple], member_ids: list[int], family_id: int,
-                 whole_family: bool) -> Erasure:
+                 whole_family: bool, now: datetime) -> Erasure:
     result = Erasure(members=len(member_ids))
     with allowed(session):
         for model, where, values in targets:
@@ -123,7 +123,7 @@ async def _apply(session: AsyncSession, targets: list[tuple], member_ids: list[i
         result.messages_deleted = await rights_repo.delete_messages(
             session, account_ids=account_ids, scopes=[f"family:{family_id}"] if whole_family else [],
             family_id=family_id if whole_family else None)
-        result.accounts_unlinked = await rights_repo.unlink_accounts(session, account_ids=account_ids)
+        result.accounts_unlinked = await accounts_repo.unlink(session, account_ids=account_ids, now=now)
         result.codes_deleted = await rights_repo.delete_unused_codes(session, member_ids=member_ids)
     return result
 
@@ -138,7 +138,7 @@ async def erase_family(session: AsyncSession, *, actor: Actor | None, family_id:
         family = await managed_family(session, actor=actor, family_id=family_id, action="family.erase")
     member_ids = [m.id for m in await people_repo.list_members(session, family_id=family_id)]
     result = await _apply(session, family_targets(family_id, now) + member_targets(member_ids, now), member_ids,
-                          family_id, whole_family=True)
+                          family_id, whole_family=True, now=now)
     await audit.record(session, actor=actor, action="family.erase", record_type="family", record_id=family_id,
                        unit_id=family.unit_id)
     return result
@@ -149,7 +149,8 @@ async def erase_member(session: AsyncSession, *, actor: Actor, member_id: int, n
     if member is None:
         raise NotFound("member")
     family = await managed_family(session, actor=actor, family_id=member.family_id, action="member.erase")
-    result = await _apply(session, member_targets([member_id], now), [member_id], family.id, whole_family=False)
+    result = await _apply(session, member_targets([member_id], now), [member_id], family.id, whole_family=False,
+                          now=now)
     await audit.record(session, actor=actor, action="member.erase", record_type="member", record_id=member_id,
                        unit_id=family.unit_id)
     return result

@@ -45,8 +45,7 @@ async def deactivate_staff(session: AsyncSession, *, actor: Actor, staff_id: int
     await people_repo.add(session, staff)
     await onboarding.cancel_older_codes(session, actor=actor, unit_id=staff.unit_id, staff_id=staff.id, now=now)
     accounts = await accounts_repo.accounts_for_staff(session, staff_id=staff.id)
-    await outbox_repo.cancel_for_accounts(session, account_ids=[a.id for a in accounts], now=now,
-                                          reason="deactivated")
+    await outbox_repo.cancel_pending(session, account_ids=[a.id for a in accounts], now=now, reason="deactivated")
     await audit.record(session, actor=actor, action="staff.deactivate", record_type="staff", record_id=staff.id,
                        unit_id=staff.unit_id)
     return staff
@@ -75,11 +74,8 @@ async def unlink_account(session: AsyncSession, *, actor: Actor, account_id: int
         await audit.record(session, actor=actor, action="denied.account.unlink", record_type="chat_account",
                            record_id=account_id)
         raise NotAllowed("account")
-    account.staff_id = account.member_id = None
-    account.revoked_at = now
-    account.consent_at = None  # a new link asks for consent again
-    await people_repo.add(session, account)
-    await outbox_repo.cancel_for_accounts(session, account_ids=[account.id], now=now, reason="unlinked")
+    await accounts_repo.unlink(session, account_ids=[account.id], now=now)
+    await outbox_repo.cancel_pending(session, account_ids=[account.id], now=now, reason="unlinked")
     await audit.record(session, actor=actor, action="account.unlink", record_type="chat_account",
                        record_id=account.id, unit_id=unit_id)
     return account

@@ -1,5 +1,5 @@
 """Chat accounts, invitation codes and wrong-code attempts."""
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, update
@@ -133,3 +133,14 @@ async def newest_attempts_in_scope(session: AsyncSession, *, unit_id: int | None
     query = (select(CodeAttempt.at).where(scope, CodeAttempt.at >= since)
              .order_by(col(CodeAttempt.at).desc()).limit(limit))
     return list((await session.exec(query)).all())
+
+
+async def unlink(session: AsyncSession, *, account_ids: Sequence[int], now: datetime) -> int:
+    """The chats stay known (telegram id, language) but belong to nobody, and hear only that their access ended
+    until a new code links them; a new link asks for consent again."""
+    if not account_ids:
+        return 0
+    result = await session.exec(update(ChatAccount).where(col(ChatAccount.id).in_(account_ids))
+                                .values(member_id=None, staff_id=None, consent_at=None, consent_version=None,
+                                        revoked_at=now).execution_options(synchronize_session="fetch"))
+    return result.rowcount or 0

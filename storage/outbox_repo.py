@@ -165,15 +165,16 @@ async def counts_by_status(session: AsyncSession) -> dict[str, int]:
     return dict(rows.all())
 
 
-async def cancel_for_accounts(session: AsyncSession, *, account_ids: Sequence[int], now: datetime,
-                              reason: str) -> int:
-    """Every pending row (planned or event) addressed to these accounts: a revoked chat hears nothing more."""
-    ids = list(account_ids)
-    cancelled = 0
-    for start in range(0, len(ids), CHUNK):
+async def cancel_pending(session: AsyncSession, *, account_ids: Sequence[int] = (), scopes: Sequence[str] = (),
+                         now: datetime, reason: str) -> int:
+    """Pending rows (planned or event) to these accounts or of these scopes: a revoked chat or a blocked family
+    hears nothing more (a row being sent re-checks at send time)."""
+    accounts, kinds, cancelled = list(account_ids), list(scopes), 0
+    for start in range(0, max(len(accounts), len(kinds)), CHUNK):
+        where = [col(OutboxMessage.account_id).in_(accounts[start:start + CHUNK])] if accounts[start:] else []
+        where += [col(OutboxMessage.scope).in_(kinds[start:start + CHUNK])] if kinds[start:] else []
         result = await session.exec(
-            update(OutboxMessage).where(col(OutboxMessage.account_id).in_(ids[start:start + CHUNK]),
-                                        col(OutboxMessage.status) == PENDING)
+            update(OutboxMessage).where(or_(*where), col(OutboxMessage.status) == PENDING)
             .values(status=CANCELLED, last_error=reason, updated_at=now)
             .execution_options(synchronize_session=False))
         cancelled += result.rowcount or 0

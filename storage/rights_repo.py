@@ -1,14 +1,14 @@
 """What erasure, blocking, consent withdrawal and retention change in bulk: accounts unlinked, outbox rows
 cancelled or deleted, dialog state removed, columns blanked. Keyword-only functions that flush, never commit."""
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ChatAccount, Family, FsmRecord, InviteCode, Member
-from storage.outbox import CANCELLED, PENDING, SENDING, OutboxMessage
+from storage.outbox import SENDING, OutboxMessage
 from storage.records import SessionRecord
 from storage.rights import ConsentEvent, FamilyBlockEvent
 
@@ -28,28 +28,6 @@ async def family_accounts(session: AsyncSession, *, family_id: int, member_ids: 
     if member_ids is not None:
         query = query.where(col(Member.id).in_(member_ids))
     return list((await session.exec(query)).all())
-
-
-async def unlink_accounts(session: AsyncSession, *, account_ids: Sequence[int]) -> int:
-    """The chats stay known (telegram id, language) but belong to nobody: the bot treats them as strangers."""
-    if not account_ids:
-        return 0
-    result = await session.exec(update(ChatAccount).where(col(ChatAccount.id).in_(account_ids))
-                                .values(member_id=None, staff_id=None, consent_at=None, consent_version=None))
-    return result.rowcount or 0
-
-
-async def cancel_pending(session: AsyncSession, *, account_ids: Sequence[int] = (), scopes: Sequence[str] = (),
-                         now: datetime, reason: str) -> int:
-    """Pending rows to these accounts or of these scopes; a row being sent re-checks at send time."""
-    where = [col(OutboxMessage.account_id).in_(account_ids)] if account_ids else []
-    where += [col(OutboxMessage.scope).in_(scopes)] if scopes else []
-    if not where:
-        return 0
-    result = await session.exec(update(OutboxMessage).where(or_(*where), col(OutboxMessage.status) == PENDING)
-                                .values(status=CANCELLED, last_error=reason, updated_at=now)
-                                .execution_options(synchronize_session=False))
-    return result.rowcount or 0
 
 
 async def delete_messages(session: AsyncSession, *, account_ids: Sequence[int] = (), scopes: Sequence[str] = (),

@@ -109,6 +109,16 @@ async def test_a_family_downloads_everything_about_it_and_nothing_of_another(har
     assert [(e.actor_type, e.record_id) for e in exported] == [("member", mine.member_id)]
 
 
+async def test_the_privacy_command_opens_every_right(harness, session_factory, clock):
+    unit = await seed.unit_with_families(session_factory, clock())
+    await _link_family(harness, session_factory, clock, unit, "F-001", FAMILY)
+    await harness.say(FAMILY, "/privacidad")
+    assert {"📦 Descargar mis datos", "✏️ Pedir una corrección", "🚫 Retirar mi consentimiento"} <= set(
+        harness.buttons(FAMILY))
+    await harness.tap(FAMILY, "Menú")
+    assert "Mi plan" in " ".join(harness.buttons(FAMILY))
+
+
 async def test_the_document_comes_in_the_persons_language(harness, session_factory, clock):
     unit = await seed.unit_with_families(session_factory, clock())
     await _link_family(harness, session_factory, clock, unit, "F-001", FAMILY)

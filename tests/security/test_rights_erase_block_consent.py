@@ -119,8 +119,8 @@ async def test_the_representative_withdraws_consent_from_the_privacy_menu(harnes
     result = await harness.delivery().tick()
     assert result.outcomes.get("sent") == 1
     assert "retiró su consentimiento" in harness.last_text(AFI) and "bloqueada" in harness.last_text(AFI)
-    # The chat is a stranger's now.
-    assert "necesitas un código" in (await harness.say(FAMILY, "/menu"))[-1]
+    # The chat is unlinked like any other: one sentence, nothing else, until a new code.
+    assert "Tu acceso a Acompaña fue desactivado" in (await harness.say(FAMILY, "/menu"))[-1]
 
 
 async def test_the_jefe_blocks_a_family_nothing_is_sent_nothing_changes_until_lifted(harness, session_factory, clock):
@@ -301,7 +301,7 @@ async def test_the_jefe_anonymises_a_family_after_confirming(harness, session_fa
     assert account.member_id is None and account.consent_at is None
     assert not await _rows(session_factory, FsmRecord, FsmRecord.key.like(f"fsm:%:{FAMILY}:{FAMILY}:%"))
     assert "family.erase" in await _actions(session_factory)
-    assert "necesitas un código" in (await harness.say(FAMILY, "/menu"))[-1]
+    assert "Tu acceso a Acompaña fue desactivado" in (await harness.say(FAMILY, "/menu"))[-1]
 
 
 async def test_the_admin_erases_a_person_and_blocks_a_family_from_the_cli(tmp_path):
