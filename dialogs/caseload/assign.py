@@ -5,13 +5,12 @@ kindly there, and audited."""
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, ScrollingGroup, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Column, ScrollingGroup, SwitchTo
 
 from dialogs.caseload.card import family_id
 from dialogs.common.labels import role_label
 from dialogs.common.states import Caseload
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from services import caseload_assign
 from services.caseload_assign import ASSIGNABLE
 from services.errors import InvalidInput, NotAllowed
@@ -102,8 +101,7 @@ def assign_windows() -> list[Window]:
         Window(
             T("🔁 Reasignar la familia {family_name} · {code}\n¿Qué rol quieres cambiar?", when="allowed"),
             T("Solo la jefatura de la unidad puede reasignar familias.", when="denied"),
-            Column(Select(Format("{item[1]}"), id="reassign_role", item_id_getter=lambda item: item[0],
-                          items="roles", on_click=on_role), when="allowed"),
+            Column(choices("reassign_role", "roles", on_role), when="allowed"),
             _to_card("reassign_role_back"),
             buttons_only(),
             state=Caseload.reassign_role,
@@ -114,8 +112,7 @@ def assign_windows() -> list[Window]:
             T("No hay personas activas con ese rol en la unidad.", when="nobody"),
             T("Solo la jefatura de la unidad puede reasignar familias.", when="denied"),
             ScrollingGroup(
-                Select(Format("{item[1]}"), id="reassign_person", item_id_getter=lambda item: item[0],
-                       items="people", on_click=on_person),
+                choices("reassign_person", "people", on_person),
                 id="reassign_people", width=1, height=8, hide_on_single_page=True, when="allowed",
             ),
             SwitchTo(T("⬅️ Elegir otro rol"), id="reassign_person_back", state=Caseload.reassign_role),

@@ -4,12 +4,11 @@ is refused kindly there, and audited; the unlinked chat then hears one sentence 
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
 
 from dialogs.caseload.card import family_id
 from dialogs.common.states import Caseload
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from program.clock import format_date
 from services import revocation
 from services.errors import NotAllowed
@@ -74,8 +73,7 @@ def chats_windows() -> list[Window]:
             T("📱 Chats vinculados a la familia:\n\n{chats}", when="has_chats"),
             T("Nadie de la familia usa Acompaña todavía.", when="no_chats"),
             T(REFUSED, when="denied"),
-            Column(Select(Format("{item[1]}"), id="unlink_chat", item_id_getter=lambda item: item[0],
-                          items="unlinkable", on_click=on_chosen), when="allowed"),
+            Column(choices("unlink_chat", "unlinkable", on_chosen), when="allowed"),
             SwitchTo(T("⬅️ Ficha de la familia"), id="chats_back", state=Caseload.family),
             buttons_only(),
             state=Caseload.chats,

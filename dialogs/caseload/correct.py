@@ -8,13 +8,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput, TextInput
-from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
 
 from dialogs.caseload.card import family_id
 from dialogs.common.context import explain, today
 from dialogs.common.states import Caseload
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from program.clock import format_date, format_datetime
 from program.rectification import FIELDS, InvalidValue
 from program.run import format_run
@@ -169,14 +168,12 @@ def correct_windows() -> list[Window]:
     return [
         Window(
             T("✏️ Corregir datos: ¿de quién?"),
-            Column(Select(Format("{item[1]}"), id="correct_who", item_id_getter=lambda item: item[0],
-                          items="members", on_click=on_member)),
+            Column(choices("correct_who", "members", on_member)),
             back, buttons_only(), state=Caseload.correct_member, getter=members_getter,
         ),
         Window(
             T("✏️ {name}: ¿qué dato corriges?"),
-            Column(Select(Format("{item[1]}"), id="correct_what", item_id_getter=lambda item: item[0],
-                          items="fields", on_click=on_field)),
+            Column(choices("correct_what", "fields", on_field)),
             SwitchTo(T("⬅️ Atrás"), id="back_field", state=Caseload.correct_member),
             SwitchTo(T("⬅️ Ficha de la familia"), id="back_field_card", state=Caseload.family),
             buttons_only(), state=Caseload.correct_field, getter=fields_getter,
@@ -190,8 +187,7 @@ def correct_windows() -> list[Window]:
         ),
         Window(
             T("✏️ Correcciones que pidió la familia:\n\n{requests}"),
-            Column(Select(Format("{item[1]}"), id="correction_item", item_id_getter=lambda item: item[0],
-                          items="items", on_click=on_request), when="has_items"),
+            Column(choices("correction_item", "items", on_request), when="has_items"),
             Button(T("✏️ Corregir datos"), id="requests_correct", on_click=start_correcting),
             SwitchTo(T("⬅️ Ficha de la familia"), id="back_requests", state=Caseload.family),
             buttons_only(), state=Caseload.corrections, getter=requests_getter,

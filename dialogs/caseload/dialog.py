@@ -3,7 +3,7 @@ pages; then a family's card (dialogs/caseload/card.py) and the jefe's reassignme
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.caseload.assign import assign_windows
@@ -16,7 +16,7 @@ from dialogs.common.record_labels import bono_line, last_session_label, next_due
 from dialogs.common.scroll import scroll
 from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Caseload, StaffMenu
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from services import caseload
 from services.errors import NotAllowed
 from texts.markers import N_
@@ -84,8 +84,7 @@ def caseload_dialog() -> Dialog:
             T("Aún no tienes familias asignadas. Tu jefatura las asigna.", when="empty"),
             T("No encontré familias con eso. Prueba con otra parte del nombre o el código.", when="none_found"),
             ScrollingGroup(
-                Select(Format("{item[1]}"), id="family", item_id_getter=lambda item: item[0], items="families",
-                       on_click=on_family_chosen),
+                choices("family", "families", on_family_chosen),
                 id="families_page", width=1, height=PAGE, hide_on_single_page=True,
             ),
             Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=clear_search("families_page"), when="searching"),

@@ -4,13 +4,12 @@ button is refused and audited) and writes the audit."""
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
 
 from dialogs.caseload.card import family_id
 from dialogs.common.record_labels import BLOCK_REASON_LABELS, UNBLOCK_REASON_LABELS
 from dialogs.common.states import Caseload
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from services import blocking, erasure
 from services.errors import InvalidInput, NotAllowed, NotFound
 from storage import people_repo
@@ -113,8 +112,7 @@ def rights_windows() -> list[Window]:
               "y nadie puede cambiar sus datos, hasta que la jefatura levante el bloqueo. ¿Por qué se bloquea?",
               when="allowed"),
             T(NOT_ALLOWED, when="denied"),
-            Column(Select(Format("{item[1]}"), id="block_reason", item_id_getter=lambda item: item[0],
-                          items="block_reasons", on_click=on_block), when="allowed"),
+            Column(choices("block_reason", "block_reasons", on_block), when="allowed"),
             _to_card("block_back"),
             buttons_only(),
             state=Caseload.block_reason,
@@ -123,8 +121,7 @@ def rights_windows() -> list[Window]:
         Window(
             T("🔓 Levantar el bloqueo de la familia {family_name} · {code}\n\n¿Por qué se levanta?", when="allowed"),
             T(NOT_ALLOWED, when="denied"),
-            Column(Select(Format("{item[1]}"), id="unblock_reason", item_id_getter=lambda item: item[0],
-                          items="unblock_reasons", on_click=on_unblock), when="allowed"),
+            Column(choices("unblock_reason", "unblock_reasons", on_unblock), when="allowed"),
             _to_card("unblock_back"),
             buttons_only(),
             state=Caseload.unblock_reason,
@@ -135,8 +132,7 @@ def rights_windows() -> list[Window]:
               "persona.", when="allowed"),
             T(NOT_ALLOWED, when="denied"),
             Button(T("👨‍👩‍👧 Toda la familia"), id="erase_family", on_click=on_erase_family, when="allowed"),
-            Column(Select(Format("{item[1]}"), id="erase_member", item_id_getter=lambda item: item[0],
-                          items="members", on_click=on_erase_member), when="allowed"),
+            Column(choices("erase_member", "members", on_erase_member), when="allowed"),
             _to_card("erase_who_back"),
             buttons_only(),
             state=Caseload.erase_who,

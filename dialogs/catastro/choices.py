@@ -1,7 +1,7 @@
 """The Catastro entry's lists: the Matriz dimensions it works on and the needs it serves (by área), ticked
 with buttons, while adding an entry (steps 9 and 12) or editing one (saved with «Listo»)."""
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.catastro.edit import back_button, draft, header, save_field
@@ -9,7 +9,7 @@ from dialogs.catastro.labels import area_label, need_label
 from dialogs.common.pickers import DraftMultiselect
 from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import Catastro as C
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from program.matriz import DIMENSIONS
 from program.needs import needs
 
@@ -80,8 +80,7 @@ def choice_windows() -> list[Window]:
             T("➕ Nueva institución · paso {step} de {steps}", when="new"),
             T("¿Qué necesidades atiende? Elige un ámbito, marca las necesidades y vuelve; al final toca «Listo».\n"
               "Marcadas: {chosen}"),
-            Column(Select(Format("{item[1]}"), id="area", item_id_getter=lambda item: item[0], items="areas",
-                          on_click=on_area)),
+            Column(choices("area", "areas", on_area)),
             Button(T("✅ Listo"), id="needs_done", on_click=_done("needs")),
             Button(T("⬅️ Atrás"), id="back_needs", on_click=back_button("needs")),
             buttons_only(), state=C.areas, getter=areas_getter,

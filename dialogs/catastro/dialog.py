@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Row, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Row, ScrollingGroup, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.catastro.choices import choice_windows
@@ -25,7 +25,7 @@ from dialogs.common.context import explain
 from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Catastro as C
 from dialogs.common.states import StaffMenu
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from services import catastro
 from services.errors import NotAllowed, NotFound
 from texts.markers import N_
@@ -100,8 +100,7 @@ def catastro_dialog() -> Dialog:
             T("No encontré instituciones con ese nombre.", when="none_found"),
             T(DENIED_TEXT, when="denied"),
             ScrollingGroup(
-                Select(Format("{item[1]}"), id="entry", item_id_getter=lambda item: item[0], items="entries",
-                       on_click=on_entry_tapped(C.entry, NOT_IN_UNIT)),
+                choices("entry", "entries", on_entry_tapped(C.entry, NOT_IN_UNIT)),
                 id="entries_page", width=1, height=PAGE, hide_on_single_page=True,
             ),
             Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=clear_search("entries_page"), when="searching"),

@@ -10,14 +10,14 @@ from typing import Any
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.catastro.labels import QUESTIONS, entry_details, field_label
 from dialogs.common.context import explain
 from dialogs.common.inputs import InputProblem, text_input, text_problem
 from dialogs.common.states import Catastro as C
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from program.catastro import TEXT_LIMITS, EntryData, FieldProblem, clean_text, fold
 from program.text_split import short
 from services import catastro
@@ -209,8 +209,7 @@ def edit_windows() -> list[Window]:
         ),
         Window(
             T("✏️ {name}\n¿Qué dato quieres cambiar?"),
-            Column(Select(Format("{item[1]}"), id="field", item_id_getter=lambda item: item[0], items="fields",
-                          on_click=on_field)),
+            Column(choices("field", "fields", on_field)),
             Button(T("⬅️ Volver"), id="back_fields", on_click=on_fields_back),
             buttons_only(), state=C.fields, getter=fields_getter,
         ),

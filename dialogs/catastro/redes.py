@@ -6,14 +6,14 @@ from datetime import date
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input, text_input
 from dialogs.common.record_labels import fit
 from dialogs.common.states import Catastro as C
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from program.clock import format_date
 from program.text_split import short
 from services import redes
@@ -184,8 +184,7 @@ def redes_windows() -> list[Window]:
         Window(
             T("🗑 ¿Qué actividad quieres borrar?", when="choose"),
             T("🗑 ¿Borrar «{doomed}» del Plan de Redes?", when="ask"),
-            Column(Select(Format("{item[1]}"), id="redes_item", item_id_getter=lambda item: item[0], items="items",
-                          on_click=on_pick_delete), when="choose"),
+            Column(choices("redes_item", "items", on_pick_delete), when="choose"),
             Row(Button(T("✅ Sí, borrar"), id="redes_delete_yes", on_click=on_delete),
                 Button(T("↩️ No"), id="redes_delete_no", on_click=on_keep), when="ask"),
             SwitchTo(T("⬅️ Plan de Redes"), id="back_redes_delete", state=C.redes),

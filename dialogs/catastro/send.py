@@ -5,8 +5,7 @@ it through the outbox (services/catastro_send.py). Runs alone on its stack: back
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, SwitchTo
 
 from dialogs.catastro.entries import entry_fields, on_entry_tapped, tapped_entry
 from dialogs.catastro.labels import NOT_IN_UNIT, SEARCH_HINT
@@ -14,7 +13,7 @@ from dialogs.common.context import explain
 from dialogs.common.search import clear_search, search_input
 from dialogs.common.states import Caseload
 from dialogs.common.states import CatastroSend as S
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from program.clock import format_datetime
 from services import catastro, catastro_send
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -100,8 +99,7 @@ def catastro_send_dialog() -> Dialog:
             T("No encontré instituciones con ese nombre.", when="none_found"),
             T("No puedes enviar recursos a esta familia.", when="denied"),
             ScrollingGroup(
-                Select(Format("{item[1]}"), id="entry", item_id_getter=lambda item: item[0], items="entries",
-                       on_click=on_entry_tapped(S.confirm, NOT_IN_UNIT)),
+                choices("entry", "entries", on_entry_tapped(S.confirm, NOT_IN_UNIT)),
                 id="send_page", width=1, height=PAGE, hide_on_single_page=True,
             ),
             Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=clear_search("send_page"), when="searching"),

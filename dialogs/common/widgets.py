@@ -7,7 +7,9 @@ from aiogram.utils.i18n import gettext
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.text import Text
+from aiogram_dialog.widgets.kbd import Select
+from aiogram_dialog.widgets.kbd.select import OnItemClick
+from aiogram_dialog.widgets.text import Format, Text
 
 
 class _Blank(dict):
@@ -24,6 +26,12 @@ class T(Text):
 
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
         return gettext(self.msgid).format_map(_Blank(data))
+
+
+
+def choices(id: str, items: str, on_click: OnItemClick[Any, str] | None) -> Select[str]:
+    """One button per (id, label) pair of the getter's `items`: the list every picker of ours shows."""
+    return Select(Format("{item[1]}"), id=id, item_id_getter=lambda item: item[0], items=items, on_click=on_click)
 
 
 async def _explain_buttons(message: Message, _widget: MessageInput, manager: DialogManager) -> None:

@@ -9,13 +9,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput, TextInput
-from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.common.inputs import InputProblem
 from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import Cuaderno
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from services import cuaderno
 from services.cuaderno import KINDS, RESOURCE_KINDS, RESOURCE_LEVELS
 from services.errors import InvalidInput, NotAllowed
@@ -188,8 +188,7 @@ async def on_other(message: Message, _widget, manager: DialogManager) -> None:
 
 
 def _select(id: str, items: str, on_click) -> Column:
-    return Column(Select(Format("{item[1]}"), id=id, item_id_getter=lambda item: item[0], items=items,
-                         on_click=on_click))
+    return Column(choices(id, items, on_click))
 
 
 def add_windows() -> list[Window]:

@@ -8,11 +8,11 @@ looked up by the service together with the family, so another family's id is ref
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.common.states import Cuaderno
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from dialogs.cuaderno.add import (
     KIND_EMOJI,
     NOTES,
@@ -175,8 +175,7 @@ def cuaderno_dialog() -> Dialog:
         Window(
             T("📓 Mi cuaderno\nAquí guardan lo que les importa, los recursos que encuentran y sus notas.\n"
               "Elige un tema 👇"),
-            Column(Select(Format("{item[1]}"), id="section", item_id_getter=lambda item: item[0], items="sections",
-                          on_click=on_section)),
+            Column(choices("section", "sections", on_section)),
             Cancel(T("⬅️ Menú")),
             buttons_only(), state=Cuaderno.dimensions, getter=dimensions_getter,
         ),
@@ -185,8 +184,7 @@ def cuaderno_dialog() -> Dialog:
             T("Toca una para verla o escucharla.", when="has_entries"),
             T("Página {page} de {pages}", when="paged"),
             T("Aún no hay nada aquí. Toca ➕ Agregar.", when="empty"),
-            Column(Select(Format("{item[1]}"), id="entry", item_id_getter=lambda item: item[0], items="entries",
-                          on_click=on_entry)),
+            Column(choices("entry", "entries", on_entry)),
             Row(Button(T("⬅️ Más nuevas"), id="newer", on_click=_turn(-1), when="newer"),
                 Button(T("Más antiguas ➡️"), id="older", on_click=_turn(1), when="older")),
             Button(T("➕ Agregar"), id="add", on_click=start_adding),

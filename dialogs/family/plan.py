@@ -6,14 +6,14 @@ Buttons first: a commitment is opened with one tap, marked with one more, and th
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, ScrollingGroup, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.common.context import explain
 from dialogs.common.record_labels import commitment_status_label, dimension_label, responsible_label
 from dialogs.common.states import FamilyPlan as P
 from dialogs.common.text_or_voice import family_text_problem, text_or_voice, voice_label
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from dialogs.family.plan_add import add_windows, start_add
 from program.clock import format_date
 from services import family_plan
@@ -135,8 +135,7 @@ def family_plan_dialog() -> Dialog:
             T("🗂 Mi plan\n\n{lines}", when="has_items"),
             T("🗂 Mi plan\n\nTodavía no hay compromisos en tu plan. Tu Apoyo Familiar los anota con ustedes.",
               when="empty"),
-            ScrollingGroup(Select(Format("{item[1]}"), id="commitment", item_id_getter=lambda item: item[0],
-                                  items="items", on_click=on_open), id="commitments", width=1, height=6,
+            ScrollingGroup(choices("commitment", "items", on_open), id="commitments", width=1, height=6,
                            hide_on_single_page=True),
             Button(T("➕ Agregar un compromiso"), id="add", on_click=start_add, when="can_add"),
             Cancel(T("⬅️ Menú")),

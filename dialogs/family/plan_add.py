@@ -8,8 +8,7 @@ from datetime import date, timedelta
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Column, Row, SwitchTo
 
 from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input
@@ -17,7 +16,7 @@ from dialogs.common.pickers import ClockCalendar
 from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import FamilyPlan as P
 from dialogs.common.text_or_voice import text_or_voice, voice_label
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from program.clock import format_date
 from program.matriz import DIMENSIONS
 from services import family_plan
@@ -139,8 +138,7 @@ def add_windows() -> list[Window]:
     return [
         Window(
             T("➕ Nuevo compromiso · 1/5\n¿En qué parte de su bienestar?"),
-            Column(Select(Format("{item[1]}"), id="new_dim", item_id_getter=lambda item: item[0], items="dimensions",
-                          on_click=on_dimension)),
+            Column(choices("new_dim", "dimensions", on_dimension)),
             SwitchTo(T("⬅️ Mi plan"), id="back_new_dim", state=P.plan),
             buttons_only(), state=P.add_dimension, getter=add_getter,
         ),
@@ -159,8 +157,7 @@ def add_windows() -> list[Window]:
         ),
         Window(
             T("➕ {dimension} · 4/5\n¿Quién lo hará?"),
-            Column(Select(Format("{item[1]}"), id="new_who", item_id_getter=lambda item: item[0], items="who",
-                          on_click=on_who)),
+            Column(choices("new_who", "who", on_who)),
             SwitchTo(T("⬅️ Atrás"), id="back_new_who", state=P.add_action),
             buttons_only(), state=P.add_who, getter=add_getter,
         ),

@@ -6,7 +6,7 @@ entry whole. Buttons only; the dialog runs alone on its stack (back is a fresh f
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.catastro.entries import entry_fields, on_entry_tapped, tapped_entry
@@ -14,7 +14,7 @@ from dialogs.catastro.labels import area_label, need_label
 from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import FamilyMenu
 from dialogs.common.states import Resources as R
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from program.matriz import DIMENSIONS
 from program.needs import needs
 from services import resources
@@ -125,18 +125,15 @@ def resources_dialog() -> Dialog:
               when="some"),
             T("🔎 ¿Dónde encuentro ayuda?\nTu unidad aún no ha cargado lugares de ayuda. Pregunta a tu Apoyo "
               "Familiar 📞", when="empty"),
-            Column(Select(Format("{item[1]}"), id="area", item_id_getter=lambda item: item[0], items="areas",
-                          on_click=on_area), when="some"),
-            Column(Select(Format("{item[1]}"), id="dim", item_id_getter=lambda item: item[0], items="dims",
-                          on_click=on_dimension), when="some"),
+            Column(choices("area", "areas", on_area), when="some"),
+            Column(choices("dim", "dims", on_dimension), when="some"),
             Button(T("⬅️ Menú"), id="back_menu", on_click=on_menu),
             buttons_only(), state=R.start, getter=start_getter,
         ),
         Window(
             Format("{area}"),
             T("¿Qué necesitas?"),
-            Column(Select(Format("{item[1]}"), id="need", item_id_getter=lambda item: item[0], items="needs",
-                          on_click=on_need)),
+            Column(choices("need", "needs", on_need)),
             SwitchTo(T("⬅️ Volver"), id="back_start", state=R.start),
             buttons_only(), state=R.needs, getter=needs_getter,
         ),
@@ -146,8 +143,7 @@ def resources_dialog() -> Dialog:
             T("Página {page} de {pages}", when="paged"),
             T("Aún no tenemos un lugar registrado para esto. Pregunta a tu Apoyo Familiar: puede ayudarte a "
               "buscar 📞", when="empty"),
-            Column(Select(Format("{item[1]}"), id="entry", item_id_getter=lambda item: item[0], items="buttons",
-                          on_click=on_entry_tapped(R.entry, NOT_AVAILABLE))),
+            Column(choices("entry", "buttons", on_entry_tapped(R.entry, NOT_AVAILABLE))),
             Row(Button(T("⬅️ Anteriores"), id="newer", on_click=_turn(-1), when="newer"),
                 Button(T("Siguientes ➡️"), id="older", on_click=_turn(1), when="older")),
             Button(T("⬅️ Volver"), id="back_entries", on_click=on_back_from_entries),

@@ -3,13 +3,12 @@ place, a cancellation; creating one (group_session_new.py) and recording it (gro
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, ScrollingGroup, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, ScrollingGroup, SwitchTo
 
 from dialogs.common.context import explain
 from dialogs.common.inputs import text_input
 from dialogs.common.states import GroupSessions as G
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from dialogs.group_session.new import new_windows, start_new
 from dialogs.group_session.record import record_windows, start_record
 from program.clock import format_datetime
@@ -105,8 +104,8 @@ def group_session_dialog() -> Dialog:
             T("🧑‍🤝‍🧑 Sesiones grupales y comunitarias de tu unidad", when="allowed"),
             T("Aún no hay sesiones. Toca ➕ para crear la primera.", when="empty"),
             T("Las sesiones grupales las crea la o el Gestor Sociocomunitario de la unidad.", when="denied"),
-            ScrollingGroup(Select(Format("{item[1]}"), id="group", item_id_getter=lambda item: item[0], items="items",
-                                  on_click=on_open), id="groups_page", width=1, height=6, hide_on_single_page=True),
+            ScrollingGroup(choices("group", "items", on_open), id="groups_page", width=1, height=6,
+                           hide_on_single_page=True),
             Button(T("➕ Nueva sesión"), id="new", on_click=start_new, when="allowed"),
             Cancel(T("⬅️ Menú")),
             buttons_only(), state=G.list, getter=list_getter,

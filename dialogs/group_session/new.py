@@ -15,7 +15,7 @@ from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input, parse_day, parse_time, text_input
 from dialogs.common.pickers import ClockCalendar, DraftMultiselect
 from dialogs.common.states import GroupSessions as G
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from program.clock import format_date
 from services import group_sessions
 from services.errors import InvalidInput, NotAllowed
@@ -180,8 +180,7 @@ async def on_create(_callback, _button, manager: DialogManager) -> None:
 def new_windows() -> list[Window]:
     return [
         Window(T("➕ Nueva sesión · 1/6\n¿Qué sesión es?"),
-               ScrollingGroup(Select(Format("{item[1]}"), id="new_session", item_id_getter=lambda i: i[0],
-                                     items="sessions", on_click=on_session), id="new_sessions", width=1, height=6),
+               ScrollingGroup(choices("new_session", "sessions", on_session), id="new_sessions", width=1, height=6),
                SwitchTo(T("⬅️ Sesiones"), id="back_new", state=G.list),
                buttons_only(), state=G.new_session, getter=new_getter),
         Window(T("➕ {chosen} · 2/6\n¿Qué día? Toca un día o escribe la fecha (día-mes-año)."),
@@ -189,8 +188,7 @@ def new_windows() -> list[Window]:
                SwitchTo(T("⬅️ Atrás"), id="back_when", state=G.new_session),
                *date_input("new_day_text", set_day), state=G.new_when, getter=new_getter),
         Window(T("➕ {chosen} · {day} · 3/6\n¿A qué hora? Toca una o escríbela."),
-               Row(Select(Format("{item[1]}"), id="new_time", item_id_getter=lambda i: i[0], items="times",
-                          on_click=on_time)),
+               Row(choices("new_time", "times", on_time)),
                SwitchTo(T("⬅️ Atrás"), id="back_time_new", state=G.new_when),
                *text_input("new_time_typed", on_time_text, limit=10), state=G.new_time, getter=new_getter),
         Window(T("➕ {chosen} · {day} {time} · 4/6\n¿Dónde? Escribe el lugar y su dirección "

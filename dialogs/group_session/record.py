@@ -3,14 +3,13 @@ products (Ficha de Registro Sesión Grupal-Comunitaria), agreements and notes (t
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, SwitchTo
 
 from dialogs.common.context import explain, today
 from dialogs.common.pickers import DraftMultiselect
 from dialogs.common.states import GroupSessions as G
 from dialogs.common.text_or_voice import text_or_voice, voice_label
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from services import group_sessions
 from services.errors import InvalidInput, NotAllowed
 from storage import people_repo
@@ -129,8 +128,7 @@ def record_windows() -> list[Window]:
                SwitchTo(T("⬅️ Sesión"), id="back_detail", state=G.detail),
                buttons_only(), state=G.attendance, getter=record_getter),
         Window(T("➕ ¿Qué familia llegó sin invitación?"),
-               ScrollingGroup(Select(Format("{item[1]}"), id="walk_in_family", item_id_getter=lambda i: i[0],
-                                     items="others", on_click=on_walk_in), id="walk_in_page", width=1, height=8,
+               ScrollingGroup(choices("walk_in_family", "others", on_walk_in), id="walk_in_page", width=1, height=8,
                               hide_on_single_page=True),
                SwitchTo(T("⬅️ Atrás"), id="back_walk_in", state=G.attendance),
                buttons_only(), state=G.walk_in, getter=record_getter),

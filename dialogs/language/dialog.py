@@ -1,12 +1,11 @@
 """/idioma: the language is stored per person, because Telegram never reports Haitian Creole."""
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Column, Select
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Column
 
 from dialogs.common.navigation import show_menu
 from dialogs.common.states import Language
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from services import accounts
 
 # Each language is named in itself, so a person who cannot read the current one still finds theirs.
@@ -34,8 +33,7 @@ def language_dialog() -> Dialog:
     return Dialog(
         Window(
             T("🌐 Elige tu idioma"),
-            Column(Select(Format("{item[1]}"), id="lang", item_id_getter=lambda item: item[0], items="languages",
-                          on_click=on_language)),
+            Column(choices("lang", "languages", on_language)),
             buttons_only(),
             state=Language.choose,
             getter=choices_getter,

@@ -5,12 +5,11 @@ A deactivated professional's chats hear one sentence from then on; their records
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, SwitchTo
 
 from dialogs.common.labels import role_label
 from dialogs.common.states import StaffMenu
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from services import revocation
 from services.errors import InvalidInput, NotAllowed
 
@@ -71,8 +70,7 @@ def team_windows() -> list[Window]:
             T("No hay más personas activas en el equipo.", when="nobody"),
             T(REFUSED, when="denied"),
             ScrollingGroup(
-                Select(Format("{item[1]}"), id="deactivate_person", item_id_getter=lambda item: item[0],
-                       items="people", on_click=on_chosen),
+                choices("deactivate_person", "people", on_chosen),
                 id="team_page", width=1, height=8, hide_on_single_page=True, when="allowed",
             ),
             SwitchTo(T("⬅️ Mi unidad"), id="team_back", state=StaffMenu.unit),

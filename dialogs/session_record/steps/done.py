@@ -2,15 +2,14 @@
 
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Select
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Column
 
 from dialogs.common.context import explain
 from dialogs.common.inputs import text_input
 from dialogs.common.pickers import DraftMultiselect
 from dialogs.common.record_labels import bono_label
 from dialogs.common.states import RecordSession as R
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from dialogs.session_record.flow import back_button, get_draft, go_next, keep_button, load_form, put_draft
 from program.session_draft import BonoAnswer
 from texts.markers import N_
@@ -143,8 +142,7 @@ def done_windows() -> list[Window]:
             T("👤 Plan Laboral: ¿con qué participante ASL fue la sesión?"),
             T("Elegida: {current}", when="has_current"),
             T(DENIED, when="denied"),
-            Column(Select(Format("{item[1]}"), id="participant", item_id_getter=lambda item: item[0],
-                          items="members", on_click=on_participant)),
+            Column(choices("participant", "members", on_participant)),
             keep_button(R.participant, "keep_participant", "has_current"),
             back_button(R.participant, "back_participant"),
             buttons_only(),
@@ -156,8 +154,7 @@ def done_windows() -> list[Window]:
               "Si quieres, escribe una nota antes de elegir (opcional)."),
             T("Ahora: {answer}", when="has_answer"),
             T("📝 Nota: {note}", when="has_note"),
-            Column(Select(Format("{item[1]}"), id="bono", item_id_getter=lambda item: item[0], items="answers",
-                          on_click=on_bono)),
+            Column(choices("bono", "answers", on_bono)),
             keep_button(R.bono, "keep_bono", "has_answer"),
             back_button(R.bono, "back_bono"),
             *text_input("bono_note", on_bono_note),

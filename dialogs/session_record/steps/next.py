@@ -7,14 +7,13 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput, TextInput
-from aiogram_dialog.widgets.kbd import Button, Group, Row, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Group, Row, SwitchTo
 
 from dialogs.common.context import explain, today
 from dialogs.common.inputs import InputProblem, date_input, parse_time, text_input, time_problem
 from dialogs.common.pickers import ClockCalendar
 from dialogs.common.states import RecordSession as R
-from dialogs.common.widgets import T
+from dialogs.common.widgets import T, choices
 from dialogs.session_record.flow import back_button, get_draft, go_next, put_draft
 from program.clock import format_date, format_datetime
 
@@ -144,8 +143,7 @@ def next_windows() -> list[Window]:
         ),
         Window(
             T("🕘 ¿A qué hora, el {day}? Toca una hora o escríbela (por ejemplo 09:30)."),
-            Group(Select(Format("{item[1]}"), id="next_time", item_id_getter=lambda item: item[0], items="times",
-                         on_click=on_time_button), width=5),
+            Group(choices("next_time", "times", on_time_button), width=5),
             SwitchTo(T("⬅️ Atrás"), id="back_next_time", state=R.next_date),
             TextInput(id="next_time_typed", type_factory=parse_time, on_success=on_time_typed, on_error=on_time_error),
             MessageInput(_not_a_time, content_types=ContentType.ANY),

@@ -3,14 +3,13 @@ from datetime import timedelta
 
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Column, Row, SwitchTo
 
 from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input, text_input
 from dialogs.common.pickers import ClockCalendar
 from dialogs.common.states import RecordSession as R
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from dialogs.session_record.flow import back_button, get_draft, go_next, keep_button, put_draft
 from program.clock import format_date
 from program.session_draft import Outcome
@@ -129,8 +128,7 @@ def outcome_windows() -> list[Window]:
               "Toca uno o escríbelo.", when="declined"),
             T("🛑 Abandono del programa\n¿Cuál es el motivo? Toca uno o escríbelo.", when="abandoned"),
             T("Motivo: {reason}", when="has_reason"),
-            Column(Select(Format("{item[1]}"), id="reason", item_id_getter=lambda item: item[0], items="reasons",
-                          on_click=on_reason)),
+            Column(choices("reason", "reasons", on_reason)),
             SwitchTo(T("✍️ Otro motivo"), id="reason_other", state=R.reason_text),
             keep_button(R.reason, "keep_reason", "has_reason"),
             back_button(R.reason, "back_reason"),

@@ -7,13 +7,12 @@ from dataclasses import asdict
 
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup
 
 from dialogs.common.context import explain
 from dialogs.common.record_labels import commitment_status_label, dimension_label
 from dialogs.common.states import RecordSession as R
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from dialogs.session_record.flow import back_button, get_draft, go_next, info, load_form
 from program.clock import format_date
 from program.session_draft import PlanRow, Responsible
@@ -119,8 +118,7 @@ def plan_windows() -> list[Window]:
             T("Agrega un compromiso nuevo o toca uno del plan para cambiarlo. Toca «Listo» para seguir."),
             Button(T("➕ Agregar compromiso"), id="row_add", on_click=on_add_row),
             ScrollingGroup(
-                Select(Format("{item[1]}"), id="plan_item", item_id_getter=lambda item: item[0], items="items",
-                       on_click=on_plan_item),
+                choices("plan_item", "items", on_plan_item),
                 id="plan_page", width=1, height=5, hide_on_single_page=True,
             ),
             Button(T("✅ Listo"), id="plan_done", on_click=on_plan_done),

@@ -8,15 +8,14 @@ from datetime import timedelta
 
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Column, Row, SwitchTo
 
 from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input, text_input
 from dialogs.common.pickers import ClockCalendar
 from dialogs.common.record_labels import dimension_label
 from dialogs.common.states import RecordSession as R
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from dialogs.session_record.flow import get_draft, load_form, put_draft
 from dialogs.session_record.steps.plan import responsible_label
 from program.clock import format_date
@@ -130,8 +129,7 @@ def row_windows() -> list[Window]:
     return [
         Window(
             T("✏️ Compromiso · 1/6\n¿En qué dimensión?"), T("Ahora: {dimension}", when="has_dimension"),
-            Column(Select(Format("{item[1]}"), id="row_dim", item_id_getter=lambda item: item[0], items="dimensions",
-                          on_click=on_dimension)),
+            Column(choices("row_dim", "dimensions", on_dimension)),
             _keep("dimension", R.row_topic),
             Button(T("🗑 Quitar este compromiso"), id="row_remove", on_click=on_remove_row, when="removable"),
             SwitchTo(T("⬅️ Atrás"), id="back_row_dim", state=R.plan),
@@ -164,8 +162,7 @@ def row_windows() -> list[Window]:
         ),
         Window(
             T("✏️ Compromiso · 5/6\n¿Quién es responsable?"), T("Ahora: {responsible}", when="has_responsible"),
-            Column(Select(Format("{item[1]}"), id="row_resp", item_id_getter=lambda item: item[0],
-                          items="responsibles", on_click=on_responsible)),
+            Column(choices("row_resp", "responsibles", on_responsible)),
             _keep("responsible", R.row_deadline),
             SwitchTo(T("⬅️ Atrás"), id="back_row_resp", state=R.row_action),
             buttons_only(), state=R.row_responsible, getter=row_getter,

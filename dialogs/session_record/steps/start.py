@@ -1,14 +1,13 @@
 """Session record, first steps: which family (a search or the list), which session (a list or its code)."""
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup
 
 from dialogs.common.context import explain, today
 from dialogs.common.inputs import text_input
 from dialogs.common.search import SEARCH_MAX
 from dialogs.common.states import RecordSession as R
-from dialogs.common.widgets import T
+from dialogs.common.widgets import T, choices
 from dialogs.session_record.flow import (
     back_button,
     get_draft,
@@ -152,8 +151,7 @@ def start_windows() -> list[Window]:
             T("🔎 «{query}»: {count}", when="searching"),
             T("No encontré familias con eso. Prueba con otra parte del nombre o el código.", when="none"),
             ScrollingGroup(
-                Select(Format("{item[1]}"), id="family", item_id_getter=lambda item: item[0], items="families",
-                       on_click=on_family),
+                choices("family", "families", on_family),
                 id="families_page", width=1, height=6, hide_on_single_page=True,
             ),
             Button(T("✖️ Quitar búsqueda"), id="clear_search", on_click=on_clear_search, when="searching"),
@@ -167,8 +165,7 @@ def start_windows() -> list[Window]:
               "También puedes escribir el código (S8, ASL S1)."),
             T("No hay sesiones que puedas registrar para esta familia.", when="none"),
             ScrollingGroup(
-                Select(Format("{item[1]}"), id="session", item_id_getter=lambda item: item[0], items="sessions",
-                       on_click=on_session),
+                choices("session", "sessions", on_session),
                 id="sessions_page", width=1, height=8, hide_on_single_page=True,
             ),
             back_button(R.session, "back_session"),

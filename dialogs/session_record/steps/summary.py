@@ -1,13 +1,12 @@
 """Session record, the summary: everything entered, "✏️" to go back to any step, "💾 Guardar" to save."""
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Group, Row, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Group, Row, SwitchTo
 
 from dialogs.common.context import explain
 from dialogs.common.record_labels import bono_label, outcome_label
 from dialogs.common.states import RecordSession as R
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from dialogs.session_record.flow import first_missing, get_draft, info, load_form, steps, to_menu
 from dialogs.session_record.save import save_draft
 from dialogs.session_record.steps.matriz import state_label
@@ -115,8 +114,7 @@ def summary_windows() -> list[Window]:
     return [
         Window(
             T("📋 Revisa antes de guardar\n\n{summary}"),
-            Group(Select(Format("{item[1]}"), id="edit", item_id_getter=lambda item: item[0], items="edits",
-                         on_click=on_edit), width=2),
+            Group(choices("edit", "edits", on_edit), width=2),
             Button(T("💾 Guardar"), id="save", on_click=on_save),
             SwitchTo(T("🗑 Descartar"), id="discard", state=R.discard),
             buttons_only(),

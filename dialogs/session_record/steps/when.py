@@ -3,15 +3,14 @@ from datetime import timedelta
 
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Column, Select
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Column
 
 from dialogs.common.context import explain, today
 from dialogs.common.inputs import date_input
 from dialogs.common.pickers import ClockCalendar
 from dialogs.common.record_labels import outcome_label
 from dialogs.common.states import RecordSession as R
-from dialogs.common.widgets import T, buttons_only
+from dialogs.common.widgets import T, buttons_only, choices
 from dialogs.session_record.flow import back_button, get_draft, go_next, info, keep_button, put_draft
 from program.clock import format_date
 from program.session_draft import Outcome
@@ -93,8 +92,7 @@ def when_windows() -> list[Window]:
         ),
         Window(
             T("📋 {code} · {held_on}\n¿Cómo resultó la visita?"),
-            Column(Select(Format("{item[1]}"), id="outcome", item_id_getter=lambda item: item[0], items="outcomes",
-                          on_click=on_outcome)),
+            Column(choices("outcome", "outcomes", on_outcome)),
             back_button(R.outcome, "back_outcome"),
             buttons_only(),
             state=R.outcome,
